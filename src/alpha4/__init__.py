@@ -1,0 +1,3 @@
+"""alpha4: natalizumab therapy management for clinics and registries."""
+
+__version__ = "0.1.0"

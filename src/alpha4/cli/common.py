@@ -1,0 +1,105 @@
+"""Shared pieces of the command line: output formats, clear input errors, JSON encoding."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import json
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+
+from alpha4.domain import Patient, PreInfusionChecklist, load_patient
+from alpha4.domain.validation import check_patient
+
+err = Console(stderr=True)
+out = Console()
+
+
+class Format(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class ProfileName(enum.StrEnum):
+    US = "us"
+    EU = "eu"
+
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Report bad input and exit with code 2 (nothing computed)."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def validation_lines(error: ValidationError) -> list[str]:
+    lines = []
+    for e in error.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "(record)"
+        lines.append(f"{where}: {e['msg']}")
+    return lines
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        fail(f"{path}: cannot read ({error.strerror})")
+
+
+def load_patient_file(path: Path, as_of: dt.date) -> Patient:
+    """Load and check one alpha4 patient record; every problem is named, exit 2 on any."""
+    text = read_text(path)
+    try:
+        patient = load_patient(text)
+    except ValidationError as error:
+        fail(f"{path}: invalid patient record\n  " + "\n  ".join(validation_lines(error)))
+    problems = check_patient(patient, as_of)
+    if problems:
+        fail(f"{path}: cannot assess\n  " + "\n  ".join(str(p) for p in problems))
+    return patient
+
+
+def load_checklist_file(path: Path) -> PreInfusionChecklist:
+    text = read_text(path)
+    try:
+        return PreInfusionChecklist.model_validate_json(text)
+    except ValidationError as error:
+        fail(f"{path}: invalid checklist\n  " + "\n  ".join(validation_lines(error)))
+
+
+def to_jsonable(value: Any) -> Any:
+    """JSON-ready form of facts' values, pydantic models and dataclasses."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def parse_date(text: str | None, option: str) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: {text!r} is not a date (YYYY-MM-DD)")

@@ -1,0 +1,62 @@
+"""The nurse's pre-infusion screening answers (TOUCH Pre-infusion Patient Checklist topics).
+
+Each answer is ``True`` (yes), ``False`` (no) or absent (not asked yet). An
+unanswered question is never read as "no".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from .base import Record
+
+
+class Clearance(Record):
+    """A prescriber's recorded decision to go ahead despite a hold (or an overridable stop)."""
+
+    code: str = Field(min_length=1, description="The finding code being cleared")
+    reason: str = Field(min_length=3)
+    prescriber: str = Field(min_length=1)
+
+
+class PreInfusionChecklist(Record):
+    date: dt.date | None = Field(default=None, description="Day of the visit; defaults to as_of")
+    authorization_verified: bool | None = Field(
+        default=None, description="Patient's current authorization verified (REMS step 1)"
+    )
+    new_or_worsening_neurological_symptoms: bool | None = Field(
+        default=None,
+        description="New or worsening medical problems (thinking, eyesight, balance, strength) lasting several days",
+    )
+    immunocompromising_condition_or_medicine: bool | None = Field(
+        default=None,
+        description="HIV/AIDS, leukaemia/lymphoma, organ transplant, or immunosuppressive medicines in the past month",
+    )
+    serious_active_infection: bool | None = None
+    steroids_past_month: bool | None = Field(
+        default=None, description="Oral or IV steroids in the past month (Crohn's checklist)"
+    )
+    pregnant_or_planning: bool | None = None
+    breastfeeding: bool | None = None
+    previous_infusion_reaction: bool | None = None
+    medication_guide_given: bool | None = None
+    clearances: tuple[Clearance, ...] = ()
+
+    def answered(self) -> dict[str, bool]:
+        return {k: v for k, v in self.model_dump().items() if isinstance(v, bool)}
+
+    def unanswered(self) -> tuple[str, ...]:
+        return tuple(q for q in QUESTIONS if getattr(self, q) is None)
+
+
+QUESTIONS: tuple[str, ...] = (
+    "authorization_verified",
+    "new_or_worsening_neurological_symptoms",
+    "immunocompromising_condition_or_medicine",
+    "serious_active_infection",
+    "steroids_past_month",
+    "pregnant_or_planning",
+    "breastfeeding",
+)

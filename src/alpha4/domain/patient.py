@@ -1,0 +1,178 @@
+"""The patient record: demographics, indication and the whole timeline.
+
+A record loads from and dumps to JSON; :func:`patient_json_schema` publishes its
+schema (``alpha4 schema patient``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from .base import Event, Record, RecordId
+from .records import (
+    AdverseEvent,
+    AntibodyResult,
+    AuthorizationEvent,
+    CrohnsScore,
+    Discontinuation,
+    DrugLevel,
+    EdssScore,
+    HypersensitivityHistory,
+    Indication,
+    Infusion,
+    JcvResult,
+    LabResult,
+    LactationRecord,
+    Medication,
+    MriScan,
+    OtherRecord,
+    PregnancyRecord,
+    Relapse,
+    WeightRecord,
+)
+
+SCHEMA_VERSION = "1"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Patient(Record):
+    """One patient's natalizumab record.
+
+    Every list is a tuple (immutable) and is kept in date order on load, so rules
+    can read "the latest" as the last element.
+    """
+
+    schema_version: str = SCHEMA_VERSION
+    id: RecordId
+    birth_date: dt.date
+    sex: Sex
+    indication: Indication
+    prior_immunosuppressant_reported: bool | None = Field(
+        default=None,
+        description=(
+            "Prior immunosuppressant use as reported by the prescriber when the individual "
+            "medicines are not recorded. None: not stated."
+        ),
+    )
+    extended_interval_weeks: float | None = Field(
+        default=None, gt=0, le=12, description="Prescribed dosing interval when not every 4 weeks"
+    )
+    site: str | None = None
+    weights: tuple[WeightRecord, ...] = ()
+    medications: tuple[Medication, ...] = ()
+    pregnancies: tuple[PregnancyRecord, ...] = ()
+    lactation: tuple[LactationRecord, ...] = ()
+    hypersensitivities: tuple[HypersensitivityHistory, ...] = ()
+    infusions: tuple[Infusion, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    jcv_results: tuple[JcvResult, ...] = ()
+    antibody_results: tuple[AntibodyResult, ...] = ()
+    drug_levels: tuple[DrugLevel, ...] = ()
+    mri_scans: tuple[MriScan, ...] = ()
+    relapses: tuple[Relapse, ...] = ()
+    edss_scores: tuple[EdssScore, ...] = ()
+    crohns_scores: tuple[CrohnsScore, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    authorizations: tuple[AuthorizationEvent, ...] = ()
+    discontinuation: Discontinuation | None = None
+    other_records: tuple[OtherRecord, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sort_events(cls, data: Any) -> Any:
+        """Keep every timeline list in date order (stable for equal dates)."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for name in _EVENT_FIELDS:
+                items = data.get(name)
+                if isinstance(items, list | tuple) and all(
+                    isinstance(i, dict) and isinstance(i.get("date"), str) for i in items
+                ):
+                    data[name] = sorted(items, key=lambda i: i["date"])
+                elif isinstance(items, list | tuple) and all(isinstance(i, Event) for i in items):
+                    data[name] = tuple(sorted(items, key=lambda i: i.date))
+        return data
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Patient:
+        seen: set[str] = set()
+        for event in self.events():
+            if event.id in seen:
+                raise ValueError(f"record id {event.id!r} is used twice")
+            seen.add(event.id)
+        return self
+
+    def events(self) -> Iterator[Event]:
+        """Every dated record of the timeline."""
+        for name in _EVENT_FIELDS:
+            yield from getattr(self, name)
+        if self.discontinuation is not None:
+            yield self.discontinuation
+
+    def age_on(self, day: dt.date) -> int:
+        """Completed years of age on ``day``."""
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    def weight_on(self, day: dt.date) -> float | None:
+        """The latest recorded body weight on or before ``day`` (kg)."""
+        known = [w for w in self.weights if w.date <= day]
+        return known[-1].weight_kg if known else None
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return self.model_dump_json(indent=indent, exclude_defaults=False)
+
+
+_EVENT_FIELDS: tuple[str, ...] = (
+    "weights",
+    "pregnancies",
+    "lactation",
+    "hypersensitivities",
+    "infusions",
+    "labs",
+    "jcv_results",
+    "antibody_results",
+    "drug_levels",
+    "mri_scans",
+    "relapses",
+    "edss_scores",
+    "crohns_scores",
+    "adverse_events",
+    "authorizations",
+    "other_records",
+)
+
+
+def load_patient(text: str | bytes) -> Patient:
+    """Parse and validate one patient record from JSON (raises ``pydantic.ValidationError``)."""
+    return Patient.model_validate_json(text)
+
+
+def patient_from_dict(data: dict[str, Any]) -> Patient:
+    return Patient.model_validate(data)
+
+
+def patient_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a patient record."""
+    schema = Patient.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://alpha4.example/schema/patient/{SCHEMA_VERSION}"
+    return schema
+
+
+def dump_schema() -> str:
+    return json.dumps(patient_json_schema(), indent=2, sort_keys=True)

@@ -1,0 +1,365 @@
+"""Typed, immutable records of a natalizumab patient's timeline.
+
+These are plain data: they say what happened and when, and check only what
+makes a record meaningless (a negative dose, an index without a serostatus).
+Interpretation belongs to :mod:`alpha4.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from .base import Event, Record, RecordId
+
+
+# --- indication ------------------------------------------------------------------------------
+class Disease(StrEnum):
+    MULTIPLE_SCLEROSIS = "multiple_sclerosis"
+    CROHNS_DISEASE = "crohns_disease"
+
+
+class MSCourse(StrEnum):
+    CLINICALLY_ISOLATED_SYNDROME = "cis"
+    RELAPSING_REMITTING = "rrms"
+    ACTIVE_SECONDARY_PROGRESSIVE = "active_spms"
+    NON_ACTIVE_SECONDARY_PROGRESSIVE = "non_active_spms"
+    PRIMARY_PROGRESSIVE = "ppms"
+
+
+class AntiTnfFailure(StrEnum):
+    PRIMARY_NON_RESPONSE = "primary_non_response"
+    SECONDARY_LOSS_OF_RESPONSE = "secondary_loss_of_response"
+    INTOLERANCE = "intolerance"
+
+
+class AntiTnfCourse(Record):
+    """One course of a TNF-α inhibitor before natalizumab, and how it ended."""
+
+    drug: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    outcome: AntiTnfFailure
+
+
+class CrohnsHistory(Record):
+    """What the US label's Crohn's indication asks for, as recorded by the prescriber."""
+
+    moderately_to_severely_active: bool | None = None
+    evidence_of_inflammation: bool | None = Field(
+        default=None, description="e.g. raised CRP, endoscopic or radiological inflammation"
+    )
+    conventional_therapy_inadequate: bool | None = Field(
+        default=None, description="inadequate response to, or intolerance of, conventional CD therapy"
+    )
+    anti_tnf_courses: tuple[AntiTnfCourse, ...] = ()
+
+
+class MSActivity(Record):
+    """EU indication: highly active RRMS despite a full course of a DMT, or rapidly evolving severe."""
+
+    despite_full_course_of_dmt: bool | None = None
+    rapidly_evolving_severe: bool | None = None
+
+
+class Indication(Record):
+    disease: Disease
+    ms_course: MSCourse | None = None
+    diagnosis_date: dt.date | None = None
+    crohns: CrohnsHistory | None = None
+    ms_activity: MSActivity | None = None
+    codes: tuple[str, ...] = Field(default=(), description="e.g. 'SNOMED:426373005', 'ICD10:G35.A'")
+
+    @model_validator(mode="after")
+    def _course_matches_disease(self) -> Indication:
+        if self.disease is Disease.MULTIPLE_SCLEROSIS and self.crohns is not None:
+            raise ValueError("crohns history given for a multiple sclerosis indication")
+        if self.disease is Disease.CROHNS_DISEASE and self.ms_course is not None:
+            raise ValueError("ms_course given for a Crohn's disease indication")
+        return self
+
+
+# --- medicines -------------------------------------------------------------------------------
+class MedicineClass(StrEnum):
+    IMMUNOSUPPRESSANT = "immunosuppressant"
+    ANTINEOPLASTIC = "antineoplastic"
+    TNF_INHIBITOR = "tnf_inhibitor"
+    INTERFERON_BETA = "interferon_beta"
+    CORTICOSTEROID = "corticosteroid"
+    AMINOSALICYLATE = "aminosalicylate"
+    IVIG = "ivig"
+    PLASMA_EXCHANGE = "plasma_exchange"
+    IMMUNOMODULATOR = "immunomodulator"  # other MS disease-modifying therapies (e.g. glatiramer)
+    OTHER = "other"
+
+
+class Route(StrEnum):
+    ORAL = "oral"
+    INTRAVENOUS = "intravenous"
+    SUBCUTANEOUS = "subcutaneous"
+    INTRAMUSCULAR = "intramuscular"
+    TOPICAL = "topical"
+    INHALED = "inhaled"
+    RECTAL = "rectal"
+    OTHER = "other"
+
+
+class Medication(Record):
+    """A medicine or procedure other than natalizumab, current or past."""
+
+    id: RecordId
+    name: str = Field(min_length=1)
+    medicine_class: MedicineClass
+    start: dt.date | None = None
+    end: dt.date | None = Field(default=None, description="None while it continues")
+    route: Route | None = None
+    rxnorm: str | None = Field(default=None, pattern=r"^[0-9]{1,10}$")
+    source_ref: str | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Medication:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+    def active_on(self, day: dt.date) -> bool:
+        started = self.start is None or self.start <= day
+        return started and (self.end is None or self.end >= day)
+
+
+# --- reproductive status ---------------------------------------------------------------------
+class PregnancyStatus(StrEnum):
+    PREGNANT = "pregnant"
+    NOT_PREGNANT = "not_pregnant"
+    ENDED = "ended"  # delivery or loss
+
+
+class PregnancyRecord(Event):
+    """A pregnancy status report. ``date`` is when it was reported."""
+
+    status: PregnancyStatus
+    gestational_weeks: Annotated[float | None, Field(ge=0, le=45)] = Field(
+        default=None, description="Gestational age in weeks on the report date"
+    )
+    end_date: dt.date | None = None
+
+
+class LactationRecord(Event):
+    """Breastfeeding started (``date``) and, when known, stopped."""
+
+    end_date: dt.date | None = None
+
+
+# --- natalizumab -----------------------------------------------------------------------------
+class Product(StrEnum):
+    TYSABRI = "tysabri"
+    TYRUKO = "tyruko"  # natalizumab-sztn biosimilar
+
+
+class ReactionKind(StrEnum):
+    INFUSION_REACTION = "infusion_reaction"
+    HYPERSENSITIVITY = "hypersensitivity"
+    ANAPHYLAXIS = "anaphylaxis"
+
+
+class InfusionReaction(Record):
+    kind: ReactionKind
+    grade: Annotated[int, Field(ge=1, le=5, description="CTCAE grade 1-5")]
+    onset_minutes: Annotated[int | None, Field(ge=0)] = None
+    description: str = ""
+
+    @property
+    def serious_hypersensitivity(self) -> bool:
+        """Anaphylaxis, or a hypersensitivity reaction of grade 3 or more (CTCAE: severe)."""
+        if self.kind is ReactionKind.ANAPHYLAXIS:
+            return True
+        return self.kind is ReactionKind.HYPERSENSITIVITY and self.grade >= 3
+
+
+class Infusion(Event):
+    dose_mg: Annotated[float, Field(gt=0, le=1000)]
+    product: Product = Product.TYSABRI
+    route: Route = Route.INTRAVENOUS
+    observation_minutes: Annotated[int | None, Field(ge=0)] = None
+    reaction: InfusionReaction | None = None
+
+
+class Severity(StrEnum):
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+class HypersensitivityHistory(Event):
+    """A hypersensitivity reaction recorded outside an infusion record (e.g. from an allergy list)."""
+
+    agent: str = Field(min_length=1, description="'natalizumab' or the other agent")
+    severity: Severity
+    description: str = ""
+
+    @property
+    def to_natalizumab(self) -> bool:
+        return self.agent.strip().lower() in {"natalizumab", "tysabri", "tyruko", "natalizumab-sztn"}
+
+
+# --- laboratory ------------------------------------------------------------------------------
+class LabResult(Event):
+    """A laboratory result by LOINC code, in the unit the laboratory reported (UCUM)."""
+
+    loinc: str = Field(pattern=r"^[0-9]{1,7}-[0-9]$")
+    value: float
+    unit: str = Field(min_length=1, description="UCUM unit, e.g. '10*3/uL', 'U/L', 'mg/dL'")
+    reference_low: float | None = None
+    reference_high: float | None = None
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> LabResult:
+        if (
+            self.reference_low is not None
+            and self.reference_high is not None
+            and self.reference_low > self.reference_high
+        ):
+            raise ValueError("reference_low is above reference_high")
+        return self
+
+
+class JcvAssay(StrEnum):
+    STRATIFY = "stratify_jcv_dxselect"
+    IMMUNOWELL = "immunowell"
+    OTHER = "other"
+
+
+class Serostatus(StrEnum):
+    NEGATIVE = "negative"
+    INDETERMINATE = "indeterminate"
+    POSITIVE = "positive"
+
+
+class JcvResult(Event):
+    """Anti-JCV antibody result: serostatus and, when reported, the index."""
+
+    assay: JcvAssay
+    serostatus: Serostatus | None = None
+    index: Annotated[float | None, Field(ge=0)] = None
+
+    @model_validator(mode="after")
+    def _index_needs_serostatus(self) -> JcvResult:
+        if self.index is not None and self.serostatus is None:
+            raise ValueError("index given without a serostatus")
+        if self.index is None and self.serostatus is None:
+            raise ValueError("neither serostatus nor index given")
+        return self
+
+
+class AntibodyResult(Event):
+    """Anti-natalizumab antibody test."""
+
+    positive: bool
+    concentration_ug_per_ml: Annotated[float | None, Field(ge=0)] = None
+
+
+class DrugLevel(Event):
+    """Measured natalizumab serum concentration (trough unless ``hours_after_dose`` says otherwise)."""
+
+    concentration_ug_per_ml: Annotated[float, Field(ge=0)]
+    hours_after_dose: Annotated[float | None, Field(ge=0)] = None
+
+
+# --- disease activity ------------------------------------------------------------------------
+class MriKind(StrEnum):
+    BASELINE = "baseline"
+    ROUTINE = "routine"
+    ABBREVIATED = "abbreviated"  # PML surveillance protocol (FLAIR, T2, DWI)
+    PML_WORKUP = "pml_workup"
+
+
+class MriScan(Event):
+    kind: MriKind = MriKind.ROUTINE
+    contrast: bool = False
+    new_t2_lesions: Annotated[int | None, Field(ge=0)] = None
+    enlarging_t2_lesions: Annotated[int | None, Field(ge=0)] = None
+    gadolinium_enhancing_lesions: Annotated[int | None, Field(ge=0)] = None
+    pml_suspected: bool = False
+    report: str = ""
+
+
+class Relapse(Event):
+    """A clinical MS relapse; ``date`` is the onset."""
+
+    steroid_treated: bool | None = None
+    severity: Severity | None = None
+
+
+class EdssScore(Event):
+    score: Annotated[float, Field(ge=0, le=10, multiple_of=0.5)]
+
+
+class CrohnsIndexKind(StrEnum):
+    CDAI = "cdai"
+    HBI = "hbi"
+
+
+class CrohnsScore(Event):
+    index: CrohnsIndexKind
+    score: Annotated[float, Field(ge=0)]
+
+
+class AdverseEventCategory(StrEnum):
+    PML = "pml"
+    OPPORTUNISTIC_INFECTION = "opportunistic_infection"
+    HERPES_INFECTION = "herpes_infection"  # encephalitis, meningitis, acute retinal necrosis
+    SERIOUS_INFECTION = "serious_infection"
+    INFECTION = "infection"
+    LIVER_INJURY = "liver_injury"
+    DEPRESSION = "depression"
+    CHOLELITHIASIS = "cholelithiasis"
+    THROMBOCYTOPENIA = "thrombocytopenia"
+    NEUROLOGICAL_SYMPTOMS = "neurological_symptoms"  # new or worsening, lasting days
+    IMMUNOCOMPROMISE = "immunocompromise"  # HIV, leukaemia, lymphoma, transplant ...
+    MALIGNANCY = "malignancy"
+    OTHER = "other"
+
+
+class AdverseEvent(Event):
+    """An adverse event or intercurrent condition; ``date`` is the onset."""
+
+    category: AdverseEventCategory
+    term: str = Field(min_length=1)
+    serious: bool = False
+    resolved_on: dt.date | None = None
+    confirmed: bool = Field(default=True, description="False while only suspected")
+
+    def ongoing_on(self, day: dt.date) -> bool:
+        return self.date <= day and (self.resolved_on is None or self.resolved_on > day)
+
+
+class AuthorizationKind(StrEnum):
+    ENROLLMENT = "enrollment"  # patient enrolled in the REMS / treatment registered
+    AUTHORIZATION = "authorization"  # authorization or reauthorization granted
+    REASSESSMENT = "reassessment"  # prescriber's periodic PML assessment
+    BENEFIT_RISK_DISCUSSION = "benefit_risk_discussion"  # informed consent re-discussed (EU: at 2 years)
+    DISCONTINUATION_QUESTIONNAIRE = "discontinuation_questionnaire"
+    FOLLOW_UP = "follow_up"  # the assessment 6 months after discontinuation
+
+
+class AuthorizationEvent(Event):
+    kind: AuthorizationKind
+    valid_until: dt.date | None = None
+
+
+class WeightRecord(Event):
+    weight_kg: Annotated[float, Field(gt=0, le=400)]
+
+
+class Discontinuation(Event):
+    reason: str = Field(min_length=1)
+
+
+class OtherRecord(Event):
+    """Well-formed data alpha4 does not interpret: kept, shown, reported, never dropped."""
+
+    type: str = Field(min_length=1)
+    data: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,55 @@
+"""Checks a record must pass before anything is computed from it.
+
+Pydantic checks each field's form when the record loads; these checks need more
+than one field or the assessment date: codes and units, dates after ``as_of``.
+They return every problem at once, each naming its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .patient import _EVENT_FIELDS, Patient
+from .units import UnitError, loinc_check_digit_ok, normalise
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def check_patient(patient: Patient, as_of: dt.date) -> list[Problem]:
+    """Problems that make a record unfit to assess on ``as_of`` (empty list: fit).
+
+    A date after ``as_of`` is refused: rules would otherwise read a future they cannot know.
+    """
+    problems: list[Problem] = []
+    if patient.birth_date > as_of:
+        problems.append(Problem("birth_date", f"{patient.birth_date} is after the assessment date {as_of}"))
+    for name in _EVENT_FIELDS:
+        for n, event in enumerate(getattr(patient, name)):
+            if event.date > as_of:
+                problems.append(
+                    Problem(f"{name}[{n}].date", f"{event.date} is after the assessment date {as_of}")
+                )
+    if patient.discontinuation and patient.discontinuation.date > as_of:
+        problems.append(Problem("discontinuation.date", f"{patient.discontinuation.date} is after {as_of}"))
+    for n, lab in enumerate(patient.labs):
+        if not loinc_check_digit_ok(lab.loinc):
+            problems.append(
+                Problem(f"labs[{n}].loinc", f"{lab.loinc!r} is not a valid LOINC code (check digit)")
+            )
+            continue
+        try:
+            normalise(lab)
+        except UnitError as error:
+            problems.append(Problem(f"labs[{n}].unit", str(error)))
+    for n, med in enumerate(patient.medications):
+        if med.start and med.start > as_of:
+            problems.append(Problem(f"medications[{n}].start", f"{med.start} is after {as_of}"))
+    return problems

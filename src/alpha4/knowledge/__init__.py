@@ -1,0 +1,31 @@
+"""Clinical knowledge: every number, interval, threshold and table alpha4 applies, with its source.
+
+Importing this package registers every fact in :data:`CATALOGUE`.
+"""
+
+from . import codes, label, pk, pml_tables, profiles
+from .base import CATALOGUE, Evidence, Fact, Source, fact
+from .profiles import EU, PROFILES, US, Profile, get_profile
+
+__all__ = [
+    "CATALOGUE",
+    "EU",
+    "PROFILES",
+    "US",
+    "Evidence",
+    "Fact",
+    "Profile",
+    "Source",
+    "codes",
+    "fact",
+    "get_profile",
+    "label",
+    "pk",
+    "pml_tables",
+    "profiles",
+]
+
+
+def all_facts() -> list[Fact[object]]:
+    """Every registered fact, in id order."""
+    return [CATALOGUE[k] for k in sorted(CATALOGUE)]

@@ -1,0 +1,195 @@
+"""Adapter from the patient timeline (:class:`alpha4.domain.Patient`) to the PK functions.
+
+It reads infusions, drug levels, weights, antibody results, medications, relapses and MRI
+scans, and turns them into plain inputs: dose days, doses, measured (day, concentration)
+pairs and covariates. It never reads the clock: ``as_of`` defaults to the latest infusion or
+drug level in the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from alpha4.domain import (
+    AntibodyResult,
+    Medication,
+    MedicineClass,
+    MriScan,
+    Patient,
+    Relapse,
+    Route,
+)
+from alpha4.domain import Disease as DomainDisease
+from alpha4.knowledge import pk as kb
+
+from .estimate import Observation, estimate_individual
+from .model import AntibodyStatus, Covariates, Disease, FloatArray
+from .planner import Finding, PlanInputs, plan_interval
+
+_TROUGH_OFFSET_DAYS = 0.01  # a trough drawn on an infusion day is taken just before the dose
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineInputs:
+    """Plain PK inputs read from a patient record."""
+
+    first_dose_date: dt.date | None
+    as_of: dt.date
+    dose_times: FloatArray
+    doses_mg: FloatArray
+    observations: tuple[Observation, ...]
+    plan_inputs: PlanInputs
+
+
+def antibody_status(results: tuple[AntibodyResult, ...], as_of: dt.date) -> AntibodyStatus:
+    """Calabresi 2007: persistent = positive at two or more time points at least 6 weeks apart.
+
+    >>> d = dt.date
+    >>> pos = lambda i, day: AntibodyResult(id=i, date=day, positive=True)
+    >>> antibody_status((pos("a", d(2024, 1, 1)), pos("b", d(2024, 3, 1))), d(2024, 6, 1)).value
+    'persistent'
+    >>> antibody_status((), d(2024, 6, 1)).value
+    'unknown'
+    """
+    known = [r for r in results if r.date <= as_of]
+    if not known:
+        return AntibodyStatus.UNKNOWN
+    positives = sorted(r.date for r in known if r.positive)
+    if not positives:
+        return AntibodyStatus.NEGATIVE
+    apart = dt.timedelta(weeks=kb.ANTIBODY_PERSISTENT_WEEKS_APART.value)
+    if positives[-1] - positives[0] >= apart:
+        return AntibodyStatus.PERSISTENT
+    return AntibodyStatus.TRANSIENT
+
+
+def takes_interferon_beta(medications: tuple[Medication, ...], as_of: dt.date) -> bool:
+    return any(m.medicine_class is MedicineClass.INTERFERON_BETA and m.active_on(as_of) for m in medications)
+
+
+def _mri_active(scan: MriScan) -> bool:
+    counts = (scan.new_t2_lesions, scan.enlarging_t2_lesions, scan.gadolinium_enhancing_lesions)
+    return any(c is not None and c > 0 for c in counts)
+
+
+def _mri_read(scan: MriScan) -> bool:
+    counts = (scan.new_t2_lesions, scan.enlarging_t2_lesions, scan.gadolinium_enhancing_lesions)
+    return any(c is not None for c in counts)
+
+
+def disease_activity(
+    relapses: tuple[Relapse, ...], mri_scans: tuple[MriScan, ...], as_of: dt.date
+) -> tuple[bool | None, tuple[str, ...]]:
+    """Relapse or MRI activity in the lookback window; ``None`` when no MRI in it was read.
+
+    Returns the answer and the ids of the records it rests on.
+    """
+    months = kb.DISEASE_ACTIVITY_LOOKBACK_MONTHS.value
+    start = as_of - dt.timedelta(days=round(months * 365.25 / 12))
+    recent_relapses = [r for r in relapses if start < r.date <= as_of]
+    recent_scans = [s for s in mri_scans if start < s.date <= as_of and _mri_read(s)]
+    active_scans = [s for s in recent_scans if _mri_active(s)]
+    if recent_relapses or active_scans:
+        return True, tuple(r.id for r in recent_relapses) + tuple(s.id for s in active_scans)
+    if recent_scans:
+        return False, tuple(s.id for s in recent_scans)
+    return None, ()
+
+
+def _latest_date(patient: Patient) -> dt.date:
+    dates = [i.date for i in patient.infusions] + [d.date for d in patient.drug_levels]
+    if not dates:
+        raise ValueError("the record has no infusion and no drug level")
+    return max(dates)
+
+
+def inputs_from_patient(
+    patient: Patient, as_of: dt.date | None = None, profile: str = "us"
+) -> TimelineInputs:
+    """Read the PK inputs of ``patient`` as of a date."""
+    as_of = as_of or _latest_date(patient)
+    infusions = [i for i in patient.infusions if i.date <= as_of]
+    missing: list[str] = []
+    caveats: list[str] = []
+    record_ids: list[str] = [i.id for i in infusions]
+    first = infusions[0].date if infusions else None
+    if first is None:
+        missing.append("no natalizumab infusion recorded")
+    if any(i.route is not Route.INTRAVENOUS for i in infusions):
+        missing.append("subcutaneous doses are not modelled (intravenous model)")
+    dose_times = np.array([(i.date - first).days for i in infusions] if first else [], dtype=np.float64)
+    doses = np.array([i.dose_mg for i in infusions], dtype=np.float64)
+
+    observations: list[Observation] = []
+    for level in patient.drug_levels:
+        if first is None or level.date < first or level.date > as_of:
+            continue
+        day = float((level.date - first).days)
+        if level.hours_after_dose is not None:
+            given = [t for t in dose_times if t <= day]
+            day = float(given[-1]) + level.hours_after_dose / 24.0
+        elif day in dose_times:
+            day -= _TROUGH_OFFSET_DAYS
+        observations.append(Observation(day, level.concentration_ug_per_ml))
+        record_ids.append(level.id)
+
+    weight = patient.weight_on(as_of)
+    if weight is None:
+        missing.append("no body weight recorded")
+    else:
+        record_ids.extend(w.id for w in patient.weights if w.date <= as_of)
+
+    antibodies = antibody_status(patient.antibody_results, as_of)
+    record_ids.extend(r.id for r in patient.antibody_results if r.date <= as_of)
+    if antibodies is AntibodyStatus.UNKNOWN:
+        caveats.append("anti-natalizumab antibody status not tested")
+    interferon = takes_interferon_beta(patient.medications, as_of)
+    if interferon:
+        caveats.append("interferon beta: the model does not adjust clearance (no verified effect size)")
+    disease = (
+        Disease.CROHNS_DISEASE
+        if patient.indication.disease is DomainDisease.CROHNS_DISEASE
+        else Disease.MULTIPLE_SCLEROSIS
+    )
+    activity, activity_ids = disease_activity(patient.relapses, patient.mri_scans, as_of)
+    record_ids.extend(activity_ids)
+    covariates = Covariates(
+        weight_kg=weight if weight is not None else kb.REFERENCE_WEIGHT_KG.value,
+        antibodies=antibodies,
+        interferon_beta=interferon,
+        disease=disease,
+        profile=profile,
+    )
+    return TimelineInputs(
+        first_dose_date=first,
+        as_of=as_of,
+        dose_times=dose_times,
+        doses_mg=doses,
+        observations=tuple(observations),
+        plan_inputs=PlanInputs(
+            covariates=covariates,
+            disease_activity=activity,
+            record_ids=tuple(record_ids),
+            caveats=tuple(caveats),
+            missing=tuple(missing),
+        ),
+    )
+
+
+def plan_for_patient(
+    patient: Patient,
+    as_of: dt.date | None = None,
+    target_ug_per_ml: float = kb.TROUGH_TARGET_UG_PER_ML.value,
+    profile: str = "us",
+) -> Finding:
+    """The interval planner's finding for a patient record."""
+    inputs = inputs_from_patient(patient, as_of, profile)
+    estimate = None
+    if inputs.observations and not inputs.plan_inputs.missing:
+        estimate = estimate_individual(
+            inputs.plan_inputs.covariates, inputs.dose_times, inputs.observations, inputs.doses_mg
+        )
+    return plan_interval(inputs.plan_inputs, estimate, target_ug_per_ml)

@@ -1,0 +1,131 @@
+"""The view of a timeline a rule sees: the record as it stood on ``as_of``.
+
+Rules never read the clock: the assessment date is an argument, and records dated
+after it are invisible, so assessing a record "as of" a past date gives the answer
+that was due then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TypeVar
+
+from alpha4.domain import (
+    AdverseEvent,
+    AntibodyResult,
+    Event,
+    Infusion,
+    JcvResult,
+    LabResult,
+    Medication,
+    MedicineClass,
+    Patient,
+    PreInfusionChecklist,
+)
+from alpha4.knowledge import Profile
+
+from .dates import whole_months_between
+
+IMMUNOSUPPRESSIVE_CLASSES = frozenset(
+    {MedicineClass.IMMUNOSUPPRESSANT, MedicineClass.ANTINEOPLASTIC, MedicineClass.TNF_INHIBITOR}
+)
+PRIOR_IS_CLASSES = frozenset({MedicineClass.IMMUNOSUPPRESSANT, MedicineClass.ANTINEOPLASTIC})
+
+
+E = TypeVar("E", bound=Event)
+
+
+def _upto(items: tuple[E, ...], day: dt.date) -> tuple[E, ...]:
+    return tuple(i for i in items if i.date <= day)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A patient's timeline seen on ``as_of`` under one label profile (plus checklist answers)."""
+
+    patient: Patient
+    as_of: dt.date
+    profile: Profile
+    checklist: PreInfusionChecklist | None = None
+
+    @cached_property
+    def infusions(self) -> tuple[Infusion, ...]:
+        return _upto(self.patient.infusions, self.as_of)
+
+    @cached_property
+    def labs(self) -> tuple[LabResult, ...]:
+        return _upto(self.patient.labs, self.as_of)
+
+    @cached_property
+    def jcv_results(self) -> tuple[JcvResult, ...]:
+        return _upto(self.patient.jcv_results, self.as_of)
+
+    @cached_property
+    def antibody_results(self) -> tuple[AntibodyResult, ...]:
+        return _upto(self.patient.antibody_results, self.as_of)
+
+    @cached_property
+    def adverse_events(self) -> tuple[AdverseEvent, ...]:
+        return _upto(self.patient.adverse_events, self.as_of)
+
+    @cached_property
+    def medications(self) -> tuple[Medication, ...]:
+        return tuple(m for m in self.patient.medications if m.start is None or m.start <= self.as_of)
+
+    @property
+    def first_infusion(self) -> Infusion | None:
+        return self.infusions[0] if self.infusions else None
+
+    @property
+    def last_infusion(self) -> Infusion | None:
+        return self.infusions[-1] if self.infusions else None
+
+    @property
+    def infusion_count(self) -> int:
+        return len(self.infusions)
+
+    @property
+    def discontinued(self) -> bool:
+        d = self.patient.discontinuation
+        return d is not None and d.date <= self.as_of
+
+    @property
+    def on_treatment(self) -> bool:
+        return bool(self.infusions) and not self.discontinued
+
+    @property
+    def months_since_first_infusion(self) -> int:
+        """Completed calendar months of treatment (0 before the first infusion)."""
+        first = self.first_infusion
+        return whole_months_between(first.date, self.as_of) if first else 0
+
+    @property
+    def age(self) -> int:
+        return self.patient.age_on(self.as_of)
+
+    @cached_property
+    def prior_immunosuppressant(self) -> bool | None:
+        """Immunosuppressant or antineoplastic use before natalizumab; None when unknown.
+
+        A recorded medicine of those classes that started before the first infusion
+        (or before ``as_of`` when treatment has not started) answers yes. Otherwise the
+        prescriber's report answers; an empty medicine list alone never answers "no".
+        """
+        start = self.first_infusion.date if self.first_infusion else self.as_of
+        for m in self.medications:
+            if m.medicine_class in PRIOR_IS_CLASSES and (m.start is None or m.start < start):
+                return True
+        return self.patient.prior_immunosuppressant_reported
+
+    def prior_immunosuppressants(self) -> tuple[Medication, ...]:
+        start = self.first_infusion.date if self.first_infusion else self.as_of
+        return tuple(
+            m
+            for m in self.medications
+            if m.medicine_class in PRIOR_IS_CLASSES and (m.start is None or m.start < start)
+        )
+
+    def active_medications(self, *classes: MedicineClass) -> tuple[Medication, ...]:
+        return tuple(m for m in self.medications if m.medicine_class in classes and m.active_on(self.as_of))

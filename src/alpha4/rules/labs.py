@@ -1,0 +1,226 @@
+"""Laboratory interpretation on natalizumab.
+
+Expected: raised lymphocytes, monocytes, eosinophils, basophils and nucleated red
+cells (a drug effect, information only), back to baseline within 16 weeks of the
+last dose. Not explained by the drug: neutropenia (investigate), thrombocytopenia
+(possible immune thrombocytopenia), liver injury (transaminases > 3x ULN; with
+bilirubin > 2x ULN, stop).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alpha4.domain import AdverseEventCategory
+from alpha4.domain.units import NormalisedLab, UnitError, normalise
+from alpha4.knowledge import label
+from alpha4.knowledge.codes import Analyte
+
+from .context import Context
+from .findings import Finding, evidence, finding
+
+EXPECTED_RISE = (
+    Analyte.LYMPHOCYTES,
+    Analyte.MONOCYTES,
+    Analyte.EOSINOPHILS,
+    Analyte.BASOPHILS,
+    Analyte.NUCLEATED_RED_CELLS,
+    Analyte.NUCLEATED_RED_CELLS_PER_100_WBC,
+)
+
+
+def _describe(lab: NormalisedLab) -> str:
+    ref = ""
+    if lab.reference_low is not None or lab.reference_high is not None:
+        ref = f" (range {_fmt(lab.reference_low)}-{_fmt(lab.reference_high)})"
+    return f"{lab.code.analyte.value} {_fmt(lab.value)} {lab.unit}{ref}"
+
+
+def _fmt(x: float | None) -> str:
+    return "?" if x is None else f"{x:.3g}"
+
+
+def latest_by_analyte(ctx: Context) -> tuple[dict[Analyte, NormalisedLab], list[Finding]]:
+    """The latest normalised result of each analyte, plus findings for what cannot be read."""
+    latest: dict[Analyte, NormalisedLab] = {}
+    found: list[Finding] = []
+    for lab in ctx.labs:
+        try:
+            n = normalise(lab)
+        except UnitError as error:
+            found.append(
+                finding("LAB_UNIT_UNKNOWN", str(error), evidence=[evidence(lab, f"{lab.value} {lab.unit}")])
+            )
+            continue
+        if n is None:
+            found.append(
+                finding(
+                    "LAB_NOT_INTERPRETED",
+                    f"LOINC {lab.loinc} ({lab.value} {lab.unit}) is kept in the record but alpha4 has no "
+                    "rule for it.",
+                    evidence=[evidence(lab, f"{lab.value} {lab.unit}")],
+                )
+            )
+            continue
+        latest[n.code.analyte] = n
+    return latest, found
+
+
+def lab_findings(ctx: Context) -> list[Finding]:
+    latest, found = latest_by_analyte(ctx)
+    found += _expected_rises(ctx, latest)
+    found += _cytopenias(latest)
+    found += _liver(ctx, latest)
+    found += _return_to_baseline(ctx, latest)
+    return found
+
+
+def _expected_rises(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
+    if not ctx.on_treatment:
+        return []
+    raised = [
+        latest[a]
+        for a in EXPECTED_RISE
+        if a in latest and latest[a].reference_high is not None and latest[a].value > latest[a].reference_high  # type: ignore[operator]
+    ]
+    if not raised:
+        return []
+    return [
+        finding(
+            "LAB_EXPECTED_RISE",
+            "Raised " + ", ".join(_describe(n) for n in raised) + ": an expected effect of natalizumab, "
+            "not a sign of infection or leukaemia by itself.",
+            evidence=[evidence(n.result, _describe(n)) for n in raised],
+            facts=[label.LAB_RETURN_TO_BASELINE_WEEKS],
+        )
+    ]
+
+
+def _lower_limit(n: NormalisedLab, default: float) -> tuple[float, bool]:
+    return (n.reference_low, True) if n.reference_low is not None else (default, False)
+
+
+def _cytopenias(latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
+    found: list[Finding] = []
+    neut = latest.get(Analyte.NEUTROPHILS)
+    if neut is not None:
+        limit, from_lab = _lower_limit(neut, label.NEUTROPENIA_DEFAULT_BELOW.value)
+        if neut.value < limit:
+            found.append(
+                finding(
+                    "LAB_NEUTROPENIA",
+                    f"Neutrophils {_fmt(neut.value)} {neut.unit} on {neut.result.date}, below "
+                    f"{_fmt(limit)} ({'laboratory range' if from_lab else 'default limit, no range reported'}). "
+                    "Natalizumab does not lower neutrophils: look for another cause.",
+                    evidence=[evidence(neut.result, _describe(neut))],
+                    facts=[label.NEUTROPENIA_DEFAULT_BELOW, label.LAB_RETURN_TO_BASELINE_WEEKS],
+                )
+            )
+    plt = latest.get(Analyte.PLATELETS)
+    if plt is not None:
+        limit, from_lab = _lower_limit(plt, label.THROMBOCYTOPENIA_DEFAULT_BELOW.value)
+        if plt.value < limit:
+            found.append(
+                finding(
+                    "LAB_THROMBOCYTOPENIA",
+                    f"Platelets {_fmt(plt.value)} {plt.unit} on {plt.result.date}, below {_fmt(limit)} "
+                    f"({'laboratory range' if from_lab else 'default limit'}). Thrombocytopenia including "
+                    "immune thrombocytopenic purpura has been reported with natalizumab.",
+                    evidence=[evidence(plt.result, _describe(plt))],
+                    facts=[label.THROMBOCYTOPENIA_DEFAULT_BELOW, label.THROMBOCYTOPENIA_ACTION],
+                )
+            )
+    return found
+
+
+def _times_uln(n: NormalisedLab) -> float | None:
+    return None if not n.reference_high else n.value / n.reference_high
+
+
+def _liver(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
+    found: list[Finding] = []
+    transaminases = [latest[a] for a in (Analyte.ALT, Analyte.AST) if a in latest]
+    for n in transaminases + ([latest[Analyte.BILIRUBIN_TOTAL]] if Analyte.BILIRUBIN_TOTAL in latest else []):
+        if n.reference_high is None:
+            found.append(
+                finding(
+                    "LAB_RANGE_MISSING",
+                    f"{n.code.analyte.value} on {n.result.date} has no upper reference limit, so it cannot "
+                    "be compared with the liver-injury thresholds (x ULN).",
+                    evidence=[evidence(n.result, _describe(n))],
+                    facts=[label.TRANSAMINASE_ULN_MULTIPLE],
+                )
+            )
+    raised = [n for n in transaminases if (_times_uln(n) or 0) > label.TRANSAMINASE_ULN_MULTIPLE.value]
+    bili = latest.get(Analyte.BILIRUBIN_TOTAL)
+    bili_high = bili is not None and (_times_uln(bili) or 0) > label.BILIRUBIN_ULN_MULTIPLE.value
+    jaundice = [
+        e
+        for e in ctx.adverse_events
+        if e.category is AdverseEventCategory.LIVER_INJURY and e.ongoing_on(ctx.as_of) and e.serious
+    ]
+    facts = [label.TRANSAMINASE_ULN_MULTIPLE, label.BILIRUBIN_ULN_MULTIPLE]
+    if raised and (bili_high or jaundice):
+        assert bili is not None or jaundice
+        items = [evidence(n.result, f"{_describe(n)}, {_times_uln(n):.1f}x ULN") for n in raised]
+        if bili is not None and bili_high:
+            items.append(evidence(bili.result, f"{_describe(bili)}, {_times_uln(bili):.1f}x ULN"))
+        items += [evidence(e, e.term) for e in jaundice]
+        found.append(
+            finding(
+                "LAB_LIVER_INJURY_STOP",
+                "Transaminases above 3x ULN with bilirubin above 2x ULN or jaundice: significant liver "
+                "injury. Natalizumab has caused liver injury, including after the first dose.",
+                evidence=items,
+                facts=facts,
+            )
+        )
+    elif raised:
+        found.append(
+            finding(
+                "LAB_TRANSAMINASES_RAISED",
+                "; ".join(f"{_describe(n)} = {_times_uln(n):.1f}x ULN" for n in raised)
+                + ": above 3x the upper limit of normal.",
+                evidence=[evidence(n.result, f"{_times_uln(n):.1f}x ULN") for n in raised],
+                facts=facts,
+            )
+        )
+    elif jaundice:
+        found.append(
+            finding(
+                "LAB_LIVER_INJURY_STOP",
+                "Serious liver injury is recorded: " + "; ".join(e.term for e in jaundice) + ".",
+                evidence=[evidence(e, e.term) for e in jaundice],
+                facts=facts,
+            )
+        )
+    return found
+
+
+def _return_to_baseline(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
+    """After discontinuation, the raised counts should be back within 16 weeks of the last dose."""
+    last = ctx.last_infusion
+    if not ctx.discontinued or last is None:
+        return []
+    limit = last.date + dt.timedelta(weeks=label.LAB_RETURN_TO_BASELINE_WEEKS.value)
+    still = [
+        latest[a]
+        for a in EXPECTED_RISE
+        if a in latest
+        and latest[a].result.date > limit
+        and latest[a].reference_high is not None
+        and latest[a].value > latest[a].reference_high  # type: ignore[operator]
+    ]
+    if not still:
+        return []
+    return [
+        finding(
+            "LAB_NOT_BACK_TO_BASELINE",
+            f"More than 16 weeks after the last dose ({last.date}), "
+            + ", ".join(_describe(n) for n in still)
+            + " remain raised; the drug effect should have resolved by "
+            f"{limit}.",
+            evidence=[evidence(last, "last dose"), *(evidence(n.result, _describe(n)) for n in still)],
+            facts=[label.LAB_RETURN_TO_BASELINE_WEEKS],
+        )
+    ]
