@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from alpha4.domain import Serostatus, dump_schema
@@ -27,7 +28,19 @@ from .common import (
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 GATE_STYLE = {"stop": "bold white on red", "hold": "bold black on yellow", "go": "bold white on green"}
-STATUS_STYLE = {"overdue": "bold red", "due": "yellow", "due_soon": "cyan", "ok": "green"}
+STATUS_STYLE = {
+    "overdue": "bold red",
+    "due": "yellow",
+    "due_soon": "cyan",
+    "ok": "green",
+    "done": "dim",
+    "not_required": "dim",
+}
+
+
+def styled(text: str, style: str) -> str:
+    """Markup for ``text`` in ``style``, with the text escaped (record text never becomes markup)."""
+    return f"[{style}]{escape(text)}[/]" if style else escape(text)
 
 
 def register(app: typer.Typer) -> None:
@@ -175,29 +188,31 @@ def print_assessment(a: Assessment) -> None:
         + (f"  reasons: {', '.join(g.reasons)}" if g.reasons else "")
     )
     for c in g.cleared:
-        out.print(f"  cleared {c.code} by {c.prescriber}: {c.reason}")
+        out.print(f"  cleared {c.code} by {escape(c.prescriber)}: {escape(c.reason)}")
     if g.observation:
-        out.print(f"  {g.observation}")
+        out.print(f"  {escape(g.observation)}")
     if a.pml:
-        out.print(f"PML risk {a.pml.qualifier}{a.pml.risk_per_1000}/1000 ({a.pml.band}; {a.pml.table})")
+        out.print(
+            escape(f"PML risk {a.pml.qualifier}{a.pml.risk_per_1000}/1000 ({a.pml.band}; {a.pml.table})")
+        )
     out.print()
     for f in a.findings:
         style = SEVERITY_STYLE[f.severity.value]
         effect = f" [{f.gate.value}]" if f.gate.value != "none" else ""
-        out.print(f"[{style}]{f.severity.value:8s}[/] [bold]{f.code}[/]{effect}: {f.title}")
-        out.print(f"          {f.detail}", highlight=False)
-        out.print(f"          [dim]action:[/] {f.action}", highlight=False)
+        out.print(f"{styled(f'{f.severity.value:8s}', style)} [bold]{f.code}[/]{effect}: {escape(f.title)}")
+        out.print(f"          {escape(f.detail)}", highlight=False)
+        out.print(f"          [dim]action:[/] {escape(f.action)}", highlight=False)
         if f.sources:
-            out.print(f"          [dim]source: {f.sources[0]}[/]", highlight=False)
+            out.print(f"          {styled('source: ' + f.sources[0], 'dim')}", highlight=False)
     out.print()
     table = Table("schedule", "due", "status", "last", "why")
     for s in a.schedule:
         table.add_row(
             s.item,
             str(s.due or ""),
-            f"[{STATUS_STYLE.get(s.status.value, '')}]{s.status.value}[/]",
+            styled(s.status.value, STATUS_STYLE.get(s.status.value, "")),
             str(s.last or ""),
-            s.reason,
+            escape(s.reason),
         )
     out.print(table)
 
@@ -208,9 +223,9 @@ def print_worklist(rows: list[WorklistRow]) -> None:
         things = []
         for i in r.items:
             if i.code:
-                things.append(f"[{SEVERITY_STYLE.get(i.severity or 'info', '')}]{i.code}[/]")
+                things.append(styled(i.code, SEVERITY_STYLE.get(i.severity or "info", "")))
             else:
-                things.append(f"[{STATUS_STYLE.get(i.status, '')}]{i.item} {i.status}[/]")
+                things.append(styled(f"{i.item} {i.status}", STATUS_STYLE.get(i.status, "")))
         table.add_row(
             r.patient_id,
             f"[{GATE_STYLE[r.gate]}] {r.gate} [/]",

@@ -65,6 +65,11 @@ class Fact(Generic[T_co]):
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     @property
+    def key(self) -> str:
+        """Catalogue key: the id, with ``@profile`` for profile-specific facts."""
+        return self.id if self.profile is None else f"{self.id}@{self.profile}"
+
+    @property
     def source_text(self) -> str:
         return "; ".join(source.describe() for source in self.sources)
 

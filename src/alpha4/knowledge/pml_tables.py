@@ -45,6 +45,7 @@ class RiskRow:
     label: str
     cells: tuple[float | None, ...]  # one per band; None: the table has no value there
     qualifier: str = "~"  # how the source states the number: "~" approximately, "<" below
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,8 @@ class PmlTable:
         assert last is not None
         return last
 
+
+_AFTER_24 = "The source gives 'up to 24' and 'after 24 months' only; the latter is used for every later band."
 
 BERGER_FOX = fact(
     "pml.table.berger_fox_2016",
@@ -111,7 +114,6 @@ BERGER_FOX = fact(
     BERGER_FOX_2016,
     unit="per 1000 patients",
     description="Default PML risk table (verified; UpToDate graphic 55637 reproducing Berger & Fox 2016).",
-    note="JCV-negative rows: the source's 'after 24 months' value is used for every band after 24 months.",
 )
 
 HO_SMPC = fact(

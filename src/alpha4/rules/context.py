@@ -8,9 +8,9 @@ that was due then.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from alpha4.domain import (
     AdverseEvent,
@@ -49,6 +49,7 @@ class Context:
     as_of: dt.date
     profile: Profile
     checklist: PreInfusionChecklist | None = None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def infusions(self) -> tuple[Infusion, ...]:

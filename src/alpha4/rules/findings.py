@@ -125,7 +125,7 @@ def finding(
         detail=detail,
         action=action or spec.action,
         evidence=tuple(evidence),
-        facts=tuple(f.id if f.profile is None else f"{f.id}@{f.profile}" for f in fact_list),
+        facts=tuple(f.key for f in fact_list),
         sources=tuple(sources),
         gate=gate or GateEffect(spec.gate),
         overridable=spec.overridable,

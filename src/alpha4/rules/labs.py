@@ -41,7 +41,17 @@ def _fmt(x: float | None) -> str:
 
 
 def latest_by_analyte(ctx: Context) -> tuple[dict[Analyte, NormalisedLab], list[Finding]]:
-    """The latest normalised result of each analyte, plus findings for what cannot be read."""
+    """The latest normalised result of each analyte, plus findings for what cannot be read.
+
+    Computed once per assessment (the schedule reads it too).
+    """
+    cached: tuple[dict[Analyte, NormalisedLab], list[Finding]] | None = ctx.memo.get("latest_by_analyte")
+    if cached is None:
+        cached = ctx.memo["latest_by_analyte"] = _latest_by_analyte(ctx)
+    return dict(cached[0]), list(cached[1])
+
+
+def _latest_by_analyte(ctx: Context) -> tuple[dict[Analyte, NormalisedLab], list[Finding]]:
     latest: dict[Analyte, NormalisedLab] = {}
     found: list[Finding] = []
     for lab in ctx.labs:

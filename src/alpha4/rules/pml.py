@@ -9,6 +9,7 @@ extended-interval dosing as a recognised risk reducer).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -103,6 +104,8 @@ def lookup(table_fact: Fact[PmlTable], group: RiskGroup, months: int) -> PmlRisk
         )
     if months == 0:
         notes.append("Not yet treated: the first exposure band is shown.")
+    if row.note:
+        notes.append(row.note)
     if table_fact.note:
         notes.append(table_fact.note)
     return PmlRisk(
@@ -193,8 +196,14 @@ def unreliable_reason(ctx: Context, result: JcvResult) -> str | None:
     return None
 
 
-def read_jcv(ctx: Context) -> JcvReading | None:
-    """The latest reliable, determinate JCV result, with findings about the history."""
+def read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
+    """The latest reliable, determinate JCV result, and findings about the history (also when
+    no result can be used: an excluded result is reported, never dropped)."""
+    reading, notes = _read_jcv(ctx)
+    return reading, notes
+
+
+def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
     notes: list[Finding] = []
     usable: list[JcvResult] = []
     for r in ctx.jcv_results:
@@ -212,7 +221,7 @@ def read_jcv(ctx: Context) -> JcvReading | None:
         else:
             usable.append(r)
     if not usable:
-        return None
+        return None, tuple(notes)
     latest = usable[-1]
     if latest.serostatus is Serostatus.INDETERMINATE or latest.serostatus is None:
         notes.append(
@@ -227,7 +236,7 @@ def read_jcv(ctx: Context) -> JcvReading | None:
         )
         determinate = [r for r in usable if r.serostatus in (Serostatus.NEGATIVE, Serostatus.POSITIVE)]
         if not determinate:
-            return JcvReading(latest, Serostatus.INDETERMINATE, None, tuple(notes))
+            return JcvReading(latest, Serostatus.INDETERMINATE, None, tuple(notes)), tuple(notes)
         latest = determinate[-1]
     serostatus = latest.serostatus
     assert serostatus is not None
@@ -291,7 +300,7 @@ def read_jcv(ctx: Context) -> JcvReading | None:
             )
         )
         serostatus, index = Serostatus.POSITIVE, None
-    return JcvReading(latest, serostatus, index, tuple(notes))
+    return JcvReading(latest, serostatus, index, tuple(notes)), tuple(notes)
 
 
 def is_higher_risk(
@@ -340,7 +349,8 @@ def assess_pml(ctx: Context) -> PmlAssessment:
     """Everything about PML for one patient on ``as_of``."""
     found: list[Finding] = []
     found += _pml_events(ctx)
-    reading = read_jcv(ctx)
+    reading, jcv_notes = read_jcv(ctx)
+    found += jcv_notes
     prior_is = ctx.prior_immunosuppressant
     months = exposure_months(ctx)
     treatment_months = ctx.months_since_first_infusion
@@ -372,7 +382,6 @@ def assess_pml(ctx: Context) -> PmlAssessment:
             )
         )
         return PmlAssessment(None, None, None, tuple(found))
-    found += reading.findings
     if reading.serostatus is Serostatus.INDETERMINATE:
         return PmlAssessment(None, reading, None, tuple(found))
 
@@ -464,12 +473,13 @@ def _benefit_risk_discussion(ctx: Context, serostatus: Serostatus) -> list[Findi
     if first is None or not ctx.on_treatment:
         return []
     point = add_months(first.date, label.BENEFIT_RISK_DISCUSSION_MONTHS.value)
+    early = dt.timedelta(days=label.DUE_SOON_DAYS.value)  # a discussion just before the point counts
     if ctx.as_of < point:
         return []
     discussed = [
         a
         for a in ctx.patient.authorizations
-        if a.kind is AuthorizationKind.BENEFIT_RISK_DISCUSSION and point <= a.date <= ctx.as_of
+        if a.kind is AuthorizationKind.BENEFIT_RISK_DISCUSSION and point - early <= a.date <= ctx.as_of
     ]
     if discussed:
         return []

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from alpha4.domain import AuthorizationKind, Serostatus
-from alpha4.knowledge import label
+from alpha4.knowledge import CATALOGUE, label
 from alpha4.knowledge.base import Fact
 from alpha4.knowledge.codes import Panel
 
@@ -87,7 +87,7 @@ def _item(
         status=status_on(ctx.as_of, due, late),
         last=last,
         reason=reason,
-        facts=tuple(f.id for f in (*facts, label.TEST_GRACE_DAYS)),
+        facts=tuple(f.key for f in (*facts, label.TEST_GRACE_DAYS)),
     )
 
 
@@ -112,7 +112,7 @@ def next_infusion(ctx: Context) -> ScheduleItem | None:
         last=last.date,
         reason=f"every {interval} days"
         + (" (extended interval)" if interval != label.STANDARD_INTERVAL_DAYS.value else ""),
-        facts=(label.STANDARD_INTERVAL_DAYS.id, label.STANDARD_INTERVAL_UPPER_DAYS.id),
+        facts=(label.STANDARD_INTERVAL_DAYS.key, label.STANDARD_INTERVAL_UPPER_DAYS.key),
     )
 
 
@@ -319,7 +319,8 @@ def benefit_risk_discussion(ctx: Context) -> ScheduleItem | None:
     done = [
         a
         for a in ctx.patient.authorizations
-        if a.kind is AuthorizationKind.BENEFIT_RISK_DISCUSSION and point <= a.date <= ctx.as_of
+        if a.kind is AuthorizationKind.BENEFIT_RISK_DISCUSSION
+        and point - dt.timedelta(days=label.DUE_SOON_DAYS.value) <= a.date <= ctx.as_of
     ]
     if done:
         return _not("benefit_risk_discussion", "re-discussed after 2 years", Status.DONE, last=done[-1].date)
@@ -411,8 +412,8 @@ def schedule_findings(ctx: Context, items: list[ScheduleItem]) -> list[Finding]:
                 + (f"; last {item.last}" if item.last else "; none recorded")
                 + ").",
                 evidence=[derived(item.item, f"due {item.due}, last {item.last}", item.due)],
-                facts=[],
-            ).model_copy(update={"facts": item.facts})
+                facts=[CATALOGUE[k] for k in item.facts],
+            )
         )
     if any(i.item == "mri" and i.last is None for i in items) and ctx.infusion_count == 0:
         found.append(

@@ -193,25 +193,23 @@ class Builder:
             "authorizations",
             AuthorizationEvent(id=self.rid("auth"), date=pre, kind=AuthorizationKind.ENROLLMENT),
         )
-        last_day = self.as_of - dt.timedelta(days=gap_days + rng.randint(20, 27) * interval_days // 28)
-        day = start
-        count = 0
-        while day <= last_day:
-            count += 1
+        last_day = self.as_of - dt.timedelta(days=gap_days + rng.randint(22, 27) * interval_days // 28)
+        dates: list[dt.date] = []
+        day = last_day
+        while day >= start:
+            dates.append(day)
+            day -= dt.timedelta(days=interval_days)
+        start = dates[-1] if dates else last_day
+        for day in reversed(dates or [last_day]):
             self.add(
                 "infusions", Infusion(id=self.rid("inf"), date=day, dose_mg=300.0, observation_minutes=60)
             )
-            day += dt.timedelta(days=interval_days)
         if not maintained:
             return start
         # follow-up by the book
         m = 6
         while _add_months(start, m) - dt.timedelta(days=7) <= self.as_of:
             visit = min(_add_months(start, m) - dt.timedelta(days=rng.randint(0, 7)), self.as_of)
-            self.add(
-                "authorizations",
-                AuthorizationEvent(id=self.rid("auth"), date=visit, kind=AuthorizationKind.AUTHORIZATION),
-            )
             self.labs(visit)
             if jcv is Serostatus.NEGATIVE:
                 self.jcv(visit, Serostatus.NEGATIVE, round(rng.uniform(0.05, 0.18), 2))
@@ -243,6 +241,15 @@ class Builder:
                     ),
                 )
             m += 6
+        k = 6
+        while _add_months(pre, k) <= self.as_of:
+            self.add(
+                "authorizations",
+                AuthorizationEvent(
+                    id=self.rid("auth"), date=_add_months(pre, k), kind=AuthorizationKind.AUTHORIZATION
+                ),
+            )
+            k += 6
         n_points = [3, 6, *range(12, months + 1, 6)]
         for p in n_points:
             point = _add_months(start, p)
@@ -317,9 +324,14 @@ def ms_prior_immunosuppressant(b: Builder) -> None:
     )
 
 
+def _drop_after(b: Builder, name: str, day: dt.date) -> None:
+    b.data[name] = [r for r in b.data.get(name, []) if r.date < day]
+
+
 def ms_seroconversion(b: Builder) -> None:
     b.demographics()
     b.on_treatment(b.rng.randint(14, 30))
+    _drop_after(b, "jcv_results", b.as_of - dt.timedelta(days=60))
     b.jcv(b.as_of - dt.timedelta(days=10), Serostatus.POSITIVE, round(b.rng.uniform(0.5, 2.5), 2))
 
 
@@ -376,6 +388,7 @@ def ms_infusion_reaction(b: Builder) -> None:
     b.demographics()
     b.on_treatment(b.rng.randint(3, 10))
     last = b.latest_infusion()
+    _drop_after(b, "antibody_results", last.date)
     b.data["infusions"][-1] = last.model_copy(
         update={
             "reaction": InfusionReaction(
@@ -586,6 +599,7 @@ def ms_beyond_table(b: Builder) -> None:
 def ms_immunowell(b: Builder) -> None:
     b.demographics()
     b.on_treatment(b.rng.randint(14, 30))
+    _drop_after(b, "jcv_results", b.as_of - dt.timedelta(days=60))
     b.jcv(b.as_of - dt.timedelta(days=30), Serostatus.POSITIVE, 0.62, assay=JcvAssay.IMMUNOWELL)
 
 
@@ -608,6 +622,7 @@ def ms_after_plasma_exchange(b: Builder) -> None:
 def ms_relapsing_on_treatment(b: Builder) -> None:
     b.demographics()
     start = b.on_treatment(b.rng.randint(12, 24))
+    _drop_after(b, "antibody_results", b.as_of - dt.timedelta(days=40))
     b.add(
         "relapses",
         Relapse(
@@ -670,7 +685,7 @@ def crohns_responder(b: Builder) -> None:
 
 
 def crohns_no_benefit(b: Builder) -> None:
-    start = _crohns_base(b, 3)
+    start = _crohns_base(b, 4)
     base = b.data["crohns_scores"][0].score
     b.add(
         "crohns_scores",

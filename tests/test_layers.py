@@ -1,0 +1,56 @@
+"""Each layer imports only the layers below it (parsed from the source, not imported)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "alpha4"
+
+ALLOWED: dict[str, set[str]] = {
+    "knowledge": set(),
+    "domain": {"knowledge"},
+    "rules": {"domain", "knowledge"},
+    "pk": {"domain", "knowledge", "rules"},
+    "synthetic": {"domain", "knowledge"},
+    "store": {"domain", "knowledge", "settings"},
+    "interop": {"domain", "knowledge", "rules"},
+}
+
+
+def imported_layers(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and node.module.startswith("alpha4.")
+        ):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("alpha4."):
+                    found.add(alias.name.split(".")[1])
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_only_lower_layers(layer: str) -> None:
+    folder = PACKAGE / layer
+    if not folder.exists():
+        pytest.fail(f"layer {layer} is missing")
+    for path in folder.rglob("*.py"):
+        bad = imported_layers(path) - ALLOWED[layer] - {layer}
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {sorted(bad)}"
+
+
+def test_rules_read_no_clock_and_do_no_io() -> None:
+    forbidden = ("date.today(", "datetime.now(", "time.time(", "open(", "os.environ", "print(")
+    for path in (PACKAGE / "rules").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for word in forbidden:
+            assert word not in text, f"{path.name} uses {word}"
