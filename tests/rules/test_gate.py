@@ -21,6 +21,13 @@ ALL_NO = {
 }
 
 
+def reassessments(first: str) -> list[dict[str, str]]:
+    """TOUCH assessments done at 3, 6 and 12 months after the first infusion."""
+    start = d(first)
+    points = [start + dt.timedelta(days=round(m * 30.44)) for m in (3, 6, 12)]
+    return [{"id": f"r{n}", "date": p.isoformat(), "kind": "reassessment"} for n, p in enumerate(points) if p <= d("2026-05-25")]
+
+
 def ready(count: int = 6, first: str = "2025-12-08", **fields: object) -> object:
     return patient(
         infusions=infusions(first, count),
@@ -29,7 +36,7 @@ def ready(count: int = 6, first: str = "2025-12-08", **fields: object) -> object
         authorizations=[
             {"id": "a", "date": "2025-11-20", "kind": "enrollment"},
             {"id": "a2", "date": "2026-05-10", "kind": "authorization"},
-            {"id": "r1", "date": "2026-03-08", "kind": "reassessment"},
+            *reassessments(first),
         ],
         antibody_results=[{"id": "ab", "date": "2026-03-02", "positive": False}],
         labs=[

@@ -385,7 +385,8 @@ CODES: dict[str, CodeSpec] = {
         "PML reassessment overdue",
         "warning",
         "schedule",
-        "The prescriber assesses for signs and symptoms of PML and records it.",
+        "Hold until the prescriber has assessed for signs and symptoms of PML and recorded it.",
+        "hold",
     ),
     "SCHEDULE_FOLLOW_UP_OVERDUE": CodeSpec(
         "Post-discontinuation follow-up overdue",
