@@ -487,3 +487,7 @@ def _merge(extra: dict[str, CodeSpec]) -> None:
 from .response_codes import RESPONSE_CODES  # noqa: E402
 
 _merge(RESPONSE_CODES)
+
+from .pk_codes import PK_CODES  # noqa: E402
+
+_merge(PK_CODES)
