@@ -19,10 +19,12 @@ app = typer.Typer(
 from . import core as _core  # noqa: E402
 from . import demo as _demo  # noqa: E402
 from . import pk as _pk  # noqa: E402
+from . import score as _score  # noqa: E402
 
 _core.register(app)
 _demo.register(app)
 app.add_typer(_pk.app, name="pk")
+app.add_typer(_score.app, name="score")
 # -- end of command groups --
 
 

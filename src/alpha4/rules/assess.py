@@ -18,6 +18,7 @@ from .gate import GATE_CHECKS, Decision, Gate, decide
 from .labs import lab_findings
 from .pml import PmlRisk, assess_pml
 from .populations import age_findings, pregnancy_findings
+from .response_ms import response_findings
 from .schedule import ScheduleItem, Status, build_schedule, schedule_findings
 
 
@@ -70,6 +71,7 @@ def assess(
         *pregnancy_findings(ctx),
         *lab_findings(ctx),
         *crohns_findings(ctx),
+        *response_findings(ctx),
     ]
     for check in GATE_CHECKS:
         findings += check(ctx)

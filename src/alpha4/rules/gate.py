@@ -95,6 +95,8 @@ _QUESTION_CODES: dict[str, str] = {
 def checklist_answers(ctx: Context) -> list[Finding]:
     """Each 'yes' to a screening question (and a 'no' to authorization verified) holds the infusion."""
     answers = ctx.checklist
+    if ctx.discontinued:
+        return []
     if answers is None:
         return [
             finding(

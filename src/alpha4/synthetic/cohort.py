@@ -771,3 +771,9 @@ def generate_cohort(n: int, as_of: dt.date, *, seed: int = 0) -> Iterator[tuple[
     for i in range(n):
         name = names[i] if i < len(names) and n >= len(names) else rng.choices(names, weights)[0]
         yield name, scenario_patient(name, as_of, seed=seed, pid=f"P{i + 1:06d}")
+
+
+# Treatment-response scenarios live in their own module (it imports Builder from here).
+from .response_scenarios import RESPONSE_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(RESPONSE_SCENARIOS)
