@@ -274,6 +274,33 @@ class Builder:
                 self.add("edss_scores", EdssScore(id=self.rid("edss"), date=d, score=2.0))
         return start
 
+    def natural_history(self, start: dt.date) -> None:
+        """Relapses before natalizumab, and the occasional relapse or new lesion on it.
+
+        Before: 1-3 relapses in the 2 years before the first infusion (highly active RRMS).
+        On treatment: each year a relapse with probability 0.12 and new T2 lesions on the
+        yearly scan with probability 0.12 (roughly the AFFIRM natalizumab arm).
+        """
+        rng = self.rng
+        for _ in range(rng.randint(1, 3)):
+            day = start - dt.timedelta(days=rng.randint(30, 700))
+            self.add("relapses", Relapse(id=self.rid("rel"), date=day, steroid_treated=True))
+        year = 1
+        while _add_months(start, 12 * year) <= self.as_of:
+            if rng.random() < 0.12:
+                day = _add_months(start, 12 * (year - 1)) + dt.timedelta(days=rng.randint(30, 330))
+                if day <= self.as_of:
+                    self.add("relapses", Relapse(id=self.rid("rel"), date=day, steroid_treated=True))
+            year += 1
+        scans = self.data.get("mri_scans", [])
+        for n, scan in enumerate(scans):
+            if (
+                scan.date > start + dt.timedelta(days=300)
+                and scan.new_t2_lesions == 0
+                and rng.random() < 0.12
+            ):
+                scans[n] = scan.model_copy(update={"new_t2_lesions": rng.randint(1, 3)})
+
     def latest_infusion(self) -> Infusion:
         infusions: list[Infusion] = self.data["infusions"]
         return max(infusions, key=lambda i: i.date)
@@ -285,7 +312,7 @@ Scenario = Callable[[Builder], None]
 
 def ms_stable_jcv_negative(b: Builder) -> None:
     b.demographics()
-    b.on_treatment(b.rng.randint(8, 40))
+    b.natural_history(b.on_treatment(b.rng.randint(8, 40)))
 
 
 def ms_new_start(b: Builder) -> None:
@@ -300,12 +327,20 @@ def ms_new_start(b: Builder) -> None:
 
 def ms_jcv_positive_high_index(b: Builder) -> None:
     b.demographics()
-    b.on_treatment(b.rng.randint(30, 60), jcv=Serostatus.POSITIVE, index=round(b.rng.uniform(1.6, 3.5), 2))
+    b.natural_history(
+        b.on_treatment(
+            b.rng.randint(30, 60), jcv=Serostatus.POSITIVE, index=round(b.rng.uniform(1.6, 3.5), 2)
+        )
+    )
 
 
 def ms_jcv_positive_low_index(b: Builder) -> None:
     b.demographics()
-    b.on_treatment(b.rng.randint(26, 48), jcv=Serostatus.POSITIVE, index=round(b.rng.uniform(0.45, 0.9), 2))
+    b.natural_history(
+        b.on_treatment(
+            b.rng.randint(26, 48), jcv=Serostatus.POSITIVE, index=round(b.rng.uniform(0.45, 0.9), 2)
+        )
+    )
 
 
 def ms_prior_immunosuppressant(b: Builder) -> None:
