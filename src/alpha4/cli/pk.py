@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -40,9 +41,44 @@ class ProfileOption(StrEnum):
     EU = "eu"
 
 
+_WEIGHT_RANGE_KG = (20.0, 250.0)
+
+
+def _check_weight(value: float) -> float:
+    low, high = _WEIGHT_RANGE_KG
+    if not (math.isfinite(value) and low <= value <= high):
+        raise typer.BadParameter(f"body weight {value:g} kg is not between {low:g} and {high:g} kg")
+    return value
+
+
+def _parse_level(text: str) -> tuple[dt.date, float]:
+    """``DATE:VALUE:UNIT`` -> (date, µg/mL); the unit must convert (see ``alpha4.pk.units``)."""
+    from alpha4.pk.units import to_ug_per_ml
+
+    parts = text.split(":", 2)
+    if len(parts) != 3:
+        raise typer.BadParameter(f"{text!r} is not DATE:VALUE:UNIT (e.g. 2025-01-31:12.5:ug/mL)")
+    date_text, value_text, unit = parts
+    try:
+        day = dt.date.fromisoformat(date_text)
+    except ValueError as error:
+        raise typer.BadParameter(f"date {date_text!r} in {text!r} is not YYYY-MM-DD") from error
+    try:
+        value = float(value_text)
+    except ValueError as error:
+        raise typer.BadParameter(f"value {value_text!r} in {text!r} is not a number") from error
+    try:
+        return day, to_ug_per_ml(value, unit)
+    except ValueError as error:
+        raise typer.BadParameter(f"{text!r}: {error}") from error
+
+
 @app.command("simulate")
 def simulate(
-    weight: Annotated[float, typer.Option("--weight", min=20, max=250, help="Body weight (kg)")] = 70.0,
+    weight: Annotated[
+        float,
+        typer.Option("--weight", callback=_check_weight, help="Body weight (kg), 20-250; required"),
+    ],
     interval_weeks: Annotated[
         float, typer.Option("--interval-weeks", min=1, max=12, help="Dosing interval (weeks)")
     ] = 4.0,
@@ -107,21 +143,43 @@ def plan(
         typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); default: latest record"),
     ] = None,
     profile: Annotated[ProfileOption, typer.Option("--profile")] = ProfileOption.US,
+    level: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--level",
+            help="A measured level not in the record, DATE:VALUE:UNIT (UCUM mass concentration, "
+            "e.g. 2025-01-31:12.5:ug/mL or 12500 ng/mL); repeat the option for several",
+        ),
+    ] = None,
 ) -> None:
     """Plan the patient's dosing interval from their measured concentrations (JSON finding)."""
     from pydantic import ValidationError
 
-    from alpha4.domain import load_patient
-    from alpha4.pk.from_timeline import plan_for_patient
+    from alpha4.domain import DrugLevel, load_patient
+    from alpha4.pk.from_timeline import PkInputError, plan_for_patient
 
+    levels = [_parse_level(text) for text in level or []]
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError as error:
+        raise typer.BadParameter(f"date {as_of!r} is not YYYY-MM-DD", param_hint="--as-of") from error
     try:
         patient = load_patient(patient_file.read_bytes())
     except ValidationError as error:
         typer.echo(f"invalid patient record: {error}", err=True)
         raise typer.Exit(code=2) from error
-    day = dt.date.fromisoformat(as_of) if as_of else None
-    finding = plan_for_patient(patient, day, target_ug_per_ml=target, profile=profile.value)
-    typer.echo(json.dumps(finding.to_dict(), indent=2, ensure_ascii=False))
+    extra = [
+        DrugLevel(id=f"cli-level-{i}", date=date, concentration_ug_per_ml=value, source_ref="command line")
+        for i, (date, value) in enumerate(levels, start=1)
+    ]
+    try:
+        plan = plan_for_patient(
+            patient, day, target_ug_per_ml=target, profile=profile.value, extra_levels=extra
+        )
+    except PkInputError as error:
+        typer.echo(f"cannot plan: {error}", err=True)
+        raise typer.Exit(code=2) from error
+    typer.echo(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False))
 
 
 @app.command("population")

@@ -36,6 +36,7 @@ class Observation:
 
     day: float
     concentration_ug_per_ml: float
+    record_id: str | None = None  # the drug-level record it came from, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def objective(
 
 
 def _gradient_points(x: FloatArray, h: float) -> FloatArray:
-    offsets = np.array([[h, 0.0], [-h, 0.0], [0.0, h], [0.0, -h]])
+    offsets = np.array([[0.0, 0.0], [h, 0.0], [-h, 0.0], [0.0, h], [0.0, -h]])
     points: FloatArray = x + offsets
     return points
 
@@ -152,14 +153,13 @@ def estimate_individual(
     if not obs:
         raise ValueError("at least one measured concentration is needed")
 
-    def f_scalar(x: FloatArray) -> float:
-        return float(objective(x[None, :], covariates, dose_t, doses, obs)[0])
-
-    def grad(x: FloatArray) -> FloatArray:
+    def value_and_gradient(x: FloatArray) -> tuple[float, FloatArray]:
+        # one batch: the point and its four central-difference neighbours
         values = objective(_gradient_points(x, _STEP), covariates, dose_t, doses, obs)
-        return np.array([values[0] - values[1], values[2] - values[3]]) / (2 * _STEP)
+        gradient = np.array([values[1] - values[2], values[3] - values[4]]) / (2 * _STEP)
+        return float(values[0]), gradient
 
-    result = minimize(f_scalar, np.zeros(2), jac=grad, method="BFGS", options={"gtol": 1e-6})
+    result = minimize(value_and_gradient, np.zeros(2), jac=True, method="BFGS", options={"gtol": 1e-6})
     eta = np.asarray(result.x, dtype=np.float64)
     h = 1e-3
     hessian = _hessian(objective(_stencil(eta, h), covariates, dose_t, doses, obs), h)
@@ -171,7 +171,7 @@ def estimate_individual(
         covariance = np.linalg.inv(_prior_precision())
     params = individual_parameters(typical_parameters(covariates), eta[0], eta[1])
     predictions = concentrations(params, dose_t, [o.day for o in obs], doses)[0]
-    converged = bool(result.success) or float(np.max(np.abs(grad(eta)))) < 1e-3
+    converged = bool(result.success) or float(np.max(np.abs(value_and_gradient(eta)[1]))) < 1e-3
     return IndividualEstimate(
         covariates=covariates,
         dose_times=dose_t,

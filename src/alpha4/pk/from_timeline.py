@@ -4,17 +4,25 @@ It reads infusions, drug levels, weights, antibody results, medications, relapse
 scans, and turns them into plain inputs: dose days, doses, measured (day, concentration)
 pairs and covariates. It never reads the clock: ``as_of`` defaults to the latest infusion or
 drug level in the record.
+
+Records the model cannot place are refused with a :class:`PkInputError` naming the record
+and the value (the CLI exits with code 2): a drug level dated before the first infusion, or
+one whose ``hours_after_dose`` puts the sample at or after the next infusion. Negative
+weights and concentrations never get here (the domain records refuse them); a missing
+weight is not an error but an *insufficient data* finding, because unknown is an answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from alpha4.domain import (
     AntibodyResult,
+    DrugLevel,
     Medication,
     MedicineClass,
     MriScan,
@@ -24,12 +32,18 @@ from alpha4.domain import (
 )
 from alpha4.domain import Disease as DomainDisease
 from alpha4.knowledge import pk as kb
+from alpha4.rules.findings import EvidenceItem, evidence, medication_evidence
 
 from .estimate import Observation, estimate_individual
 from .model import AntibodyStatus, Covariates, Disease, FloatArray
-from .planner import Finding, PlanInputs, plan_interval
+from .planner import IntervalPlan, PlanInputs, plan_interval
 
 _TROUGH_OFFSET_DAYS = 0.01  # a trough drawn on an infusion day is taken just before the dose
+_SAMPLE_DATE_TOLERANCE_DAYS = 1.0  # hours_after_dose may cross midnight
+
+
+class PkInputError(ValueError):
+    """A record the PK model cannot place; the message names the record and the value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,16 @@ def _mri_read(scan: MriScan) -> bool:
     return any(c is not None for c in counts)
 
 
+def _mri_counts(scan: MriScan) -> str:
+    def shown(count: int | None) -> str:
+        return "not read" if count is None else str(count)
+
+    return (
+        f"new T2 {shown(scan.new_t2_lesions)}, enlarging T2 {shown(scan.enlarging_t2_lesions)}, "
+        f"enhancing {shown(scan.gadolinium_enhancing_lesions)}"
+    )
+
+
 def disease_activity(
     relapses: tuple[Relapse, ...], mri_scans: tuple[MriScan, ...], as_of: dt.date
 ) -> tuple[bool | None, tuple[str, ...]]:
@@ -106,15 +130,62 @@ def _latest_date(patient: Patient) -> dt.date:
     return max(dates)
 
 
+def observation_day(level: DrugLevel, first: dt.date, dose_times: FloatArray) -> float:
+    """When a level was drawn, in days after the first infusion; refuses what cannot be placed.
+
+    A level without ``hours_after_dose`` is a trough: on an infusion day it is placed just
+    before that dose. With ``hours_after_dose`` it is counted from the last infusion on or
+    before its date so that it lands on its date, and must not fall after the next infusion.
+    """
+    where = f"drug level {level.id!r} ({level.date.isoformat()}, {level.concentration_ug_per_ml:g} µg/mL)"
+    if level.date < first:
+        raise PkInputError(
+            f"{where} is dated before the first infusion ({first.isoformat()}); "
+            "record the earlier infusions or correct the date"
+        )
+    day = float((level.date - first).days)
+    if level.hours_after_dose is None:
+        return day - _TROUGH_OFFSET_DAYS if day in dose_times else day
+    hours = level.hours_after_dose
+    # the latest infusion from which hours_after_dose lands on the level's date
+    lands = np.abs(dose_times + hours / 24.0 - day) <= _SAMPLE_DATE_TOLERANCE_DAYS
+    if not np.any(lands):
+        last = float(dose_times[dose_times <= day][-1])
+        raise PkInputError(
+            f"{where}: hours_after_dose {hours:g} counted from the infusion on day {last:g} gives "
+            f"day {last + hours / 24.0:g}, not the level's date (day {day:g})"
+        )
+    k = int(np.flatnonzero(lands)[-1])
+    sampled = float(dose_times[k]) + hours / 24.0
+    if k + 1 < dose_times.size and sampled > dose_times[k + 1]:
+        next_date = first + dt.timedelta(days=float(dose_times[k + 1]))
+        raise PkInputError(
+            f"{where}: hours_after_dose {hours:g} counts from the infusion on day {dose_times[k]:g}, "
+            f"so the sample was taken at day {sampled:g}, after the next infusion "
+            f"({next_date.isoformat()}, day {dose_times[k + 1]:g}); the model cannot place a "
+            "sample drawn after a later dose was given as a trough of the earlier one"
+        )
+    if k + 1 < dose_times.size and sampled == dose_times[k + 1]:
+        return sampled - _TROUGH_OFFSET_DAYS  # drawn at the next infusion: just before it
+    return sampled
+
+
 def inputs_from_patient(
-    patient: Patient, as_of: dt.date | None = None, profile: str = "us"
+    patient: Patient,
+    as_of: dt.date | None = None,
+    profile: str = "us",
+    extra_levels: Sequence[DrugLevel] = (),
 ) -> TimelineInputs:
-    """Read the PK inputs of ``patient`` as of a date."""
+    """Read the PK inputs of ``patient`` as of a date.
+
+    ``extra_levels`` are measured levels not (yet) in the record, e.g. typed on the command line;
+    they are checked like the record's own.
+    """
     as_of = as_of or _latest_date(patient)
     infusions = [i for i in patient.infusions if i.date <= as_of]
     missing: list[str] = []
     caveats: list[str] = []
-    record_ids: list[str] = [i.id for i in infusions]
+    records: list[EvidenceItem] = [evidence(i, f"{i.dose_mg:g} mg {i.route.value}") for i in infusions]
     first = infusions[0].date if infusions else None
     if first is None:
         missing.append("no natalizumab infusion recorded")
@@ -124,30 +195,35 @@ def inputs_from_patient(
     doses = np.array([i.dose_mg for i in infusions], dtype=np.float64)
 
     observations: list[Observation] = []
-    for level in patient.drug_levels:
-        if first is None or level.date < first or level.date > as_of:
+    levels = sorted([*patient.drug_levels, *extra_levels], key=lambda level: level.date)
+    for level in levels:
+        if first is None or level.date > as_of:
             continue
-        day = float((level.date - first).days)
-        if level.hours_after_dose is not None:
-            given = [t for t in dose_times if t <= day]
-            day = float(given[-1]) + level.hours_after_dose / 24.0
-        elif day in dose_times:
-            day -= _TROUGH_OFFSET_DAYS
-        observations.append(Observation(day, level.concentration_ug_per_ml))
-        record_ids.append(level.id)
+        day = observation_day(level, first, dose_times)
+        observations.append(Observation(day, level.concentration_ug_per_ml, level.id))
+        records.append(evidence(level, f"{level.concentration_ug_per_ml:g} µg/mL"))
 
     weight = patient.weight_on(as_of)
     if weight is None:
         missing.append("no body weight recorded")
     else:
-        record_ids.extend(w.id for w in patient.weights if w.date <= as_of)
+        records.extend(evidence(w, f"{w.weight_kg:g} kg") for w in patient.weights if w.date <= as_of)
 
     antibodies = antibody_status(patient.antibody_results, as_of)
-    record_ids.extend(r.id for r in patient.antibody_results if r.date <= as_of)
+    records.extend(
+        evidence(r, "positive" if r.positive else "negative")
+        for r in patient.antibody_results
+        if r.date <= as_of
+    )
     if antibodies is AntibodyStatus.UNKNOWN:
         caveats.append("anti-natalizumab antibody status not tested")
     interferon = takes_interferon_beta(patient.medications, as_of)
     if interferon:
+        records.extend(
+            medication_evidence(m)
+            for m in patient.medications
+            if m.medicine_class is MedicineClass.INTERFERON_BETA and m.active_on(as_of)
+        )
         caveats.append("interferon beta: the model does not adjust clearance (no verified effect size)")
     disease = (
         Disease.CROHNS_DISEASE
@@ -155,7 +231,12 @@ def inputs_from_patient(
         else Disease.MULTIPLE_SCLEROSIS
     )
     activity, activity_ids = disease_activity(patient.relapses, patient.mri_scans, as_of)
-    record_ids.extend(activity_ids)
+    relapses = {r.id: r for r in patient.relapses}
+    scans = {s.id: s for s in patient.mri_scans}
+    records.extend(
+        evidence(relapses[i], "relapse") if i in relapses else evidence(scans[i], _mri_counts(scans[i]))
+        for i in activity_ids
+    )
     covariates = Covariates(
         weight_kg=weight if weight is not None else kb.REFERENCE_WEIGHT_KG.value,
         antibodies=antibodies,
@@ -172,9 +253,10 @@ def inputs_from_patient(
         plan_inputs=PlanInputs(
             covariates=covariates,
             disease_activity=activity,
-            record_ids=tuple(record_ids),
+            records=tuple(records),
             caveats=tuple(caveats),
             missing=tuple(missing),
+            as_of=as_of,
         ),
     )
 
@@ -184,9 +266,10 @@ def plan_for_patient(
     as_of: dt.date | None = None,
     target_ug_per_ml: float = kb.TROUGH_TARGET_UG_PER_ML.value,
     profile: str = "us",
-) -> Finding:
-    """The interval planner's finding for a patient record."""
-    inputs = inputs_from_patient(patient, as_of, profile)
+    extra_levels: Sequence[DrugLevel] = (),
+) -> IntervalPlan:
+    """The interval planner's answer for a patient record."""
+    inputs = inputs_from_patient(patient, as_of, profile, extra_levels)
     estimate = None
     if inputs.observations and not inputs.plan_inputs.missing:
         estimate = estimate_individual(

@@ -188,18 +188,49 @@ def decay(c_start: ArrayLike, elapsed: ArrayLike, params: Parameters) -> FloatAr
     # t(C1 -> C2) = A ln(C1/C2) + (B/a) ln((a C1 + c)/(a C2 + c)),  c = a Km + b
     c = k_lin * km + b
     a_coef = km / c
-    b_coef = b / c
+    b_over_c = b / c
+    b_over_k = b_over_c / k_lin
     log_c1 = np.log(c1_safe)
-    u = log_c1 - (k_lin + b / km) * dt  # fastest possible decay: starts at or below the root
+    log_top = np.log(k_lin * c1_safe + c)
+    # Start from the midpoint rule on log C (second order in the change of the elimination
+    # rate), which leaves Newton two or three steps. The time as a function of log C2 is
+    # decreasing and concave, so Newton converges from any start. The arithmetic is done in
+    # place: on a population grid the arrays are large and allocation costs as much as maths.
+    u = km + c1_safe
+    np.divide(b, u, out=u)
+    u += k_lin
+    u *= dt
+    u *= -0.5
+    u += log_c1
+    np.exp(u, out=u)  # the concentration half-way, at the initial rate
+    u += km
+    np.divide(b, u, out=u)
+    u += k_lin  # the elimination rate half-way
+    u *= dt
+    np.subtract(log_c1, u, out=u)
+    e_u, denom, minus_step, work = (np.empty_like(u) for _ in range(4))
     for _ in range(60):
-        e_u = np.exp(u)
-        f = a_coef * (log_c1 - u) + (b_coef / k_lin) * np.log((k_lin * c1_safe + c) / (k_lin * e_u + c)) - dt
-        slope = -a_coef - b_coef * e_u / (k_lin * e_u + c)
-        step = f / slope
-        u = u - step
-        if float(np.max(np.abs(step), initial=0.0)) < 1e-12:
+        np.exp(u, out=e_u)
+        np.multiply(k_lin, e_u, out=denom)
+        denom += c
+        # f(u) = t(C1 -> e^u) - dt
+        np.subtract(log_c1, u, out=minus_step)
+        minus_step *= a_coef
+        np.log(denom, out=work)
+        np.subtract(log_top, work, out=work)
+        work *= b_over_k
+        minus_step += work
+        minus_step -= dt
+        # -f'(u) = A + (b/c) e^u / (a e^u + c)
+        np.divide(e_u, denom, out=work)
+        work *= b_over_c
+        work += a_coef
+        minus_step /= work
+        u += minus_step
+        if float(np.max(np.abs(minus_step), initial=0.0)) < 1e-7:  # the next step would be < 1e-12
             break
-    return np.where(positive, np.exp(u), 0.0)
+    np.exp(u, out=u)
+    return np.where(positive, u, 0.0)
 
 
 def saturation_percent(concentration: ArrayLike) -> FloatArray:

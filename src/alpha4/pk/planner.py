@@ -1,7 +1,9 @@
 """Interval planner: the longest interval whose predicted trough stays at or above a target.
 
-It decides in named steps, each a small function, and returns a :class:`Finding` with the
-evidence it read and the sources of every knowledge item it applied:
+It decides in named steps, each a small function, and returns an :class:`IntervalPlan`: a
+rules :class:`~alpha4.rules.findings.Finding` (a code registered in
+:mod:`alpha4.rules.pk_codes`, with the records it read, the values it computed and the
+sources of every knowledge item it applied), the recommended interval and the predictions.
 
 1. ``keeps_label_interval_for_antibodies``: persistent anti-natalizumab antibodies mean loss
    of efficacy (label 6.2); never extend.
@@ -15,42 +17,17 @@ evidence it read and the sources of every knowledge item it applied:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from alpha4.knowledge import pk as kb
 from alpha4.knowledge.base import Fact
+from alpha4.rules.findings import EvidenceItem, Finding, derived, finding
 
 from .estimate import IndividualEstimate, IntervalPrediction, predict_interval_troughs
 from .model import AntibodyStatus, Covariates, Disease
-
-Severity = Literal["info", "warning", "critical"]
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A planner result, shaped like the rules' findings (the lead will unify them)."""
-
-    code: str
-    severity: Severity
-    title: str
-    detail: str
-    action: str
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    recommended_interval_weeks: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "title": self.title,
-            "detail": self.detail,
-            "action": self.action,
-            "recommended_interval_weeks": self.recommended_interval_weeks,
-            "evidence": self.evidence,
-            "sources": self.sources,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,51 +35,69 @@ class PlanInputs:
     """What the planner reads besides the PK estimate.
 
     ``disease_activity``: relapse or new/enlarging/enhancing MRI lesions in the last 12 months;
-    ``None`` when the record cannot tell. ``record_ids``: the records the inputs came from.
+    ``None`` when the record cannot tell. ``records``: one evidence item per record the inputs
+    came from (infusions, levels, weights, antibody tests, scans, relapses). ``as_of``: the
+    evaluation date, stamped on the derived evidence.
     """
 
     covariates: Covariates
     disease_activity: bool | None
-    record_ids: tuple[str, ...] = ()
+    records: tuple[EvidenceItem, ...] = ()
     caveats: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+
+    @property
+    def record_ids(self) -> tuple[str, ...]:
+        return tuple(r.record_id for r in self.records if r.record_id is not None)
 
 
-CODES: tuple[str, ...] = (
-    "PK_INTERVAL_EXTEND",
-    "PK_INTERVAL_KEEP_LABEL",
-    "PK_INTERVAL_KEEP_LABEL_ANTIBODIES",
-    "PK_INTERVAL_KEEP_LABEL_DISEASE_ACTIVITY",
-    "PK_INTERVAL_KEEP_LABEL_CROHNS",
-    "PK_INTERVAL_BELOW_TARGET_AT_LABEL",
-    "PK_INTERVAL_INSUFFICIENT_DATA",
-)
+@dataclass(frozen=True, slots=True)
+class IntervalPlan:
+    """The planner's answer: the finding, the interval it recommends, what it predicted."""
 
+    finding: Finding
+    recommended_interval_weeks: float
+    predictions: tuple[IntervalPrediction, ...] = ()
 
-def _sources(*facts: Fact[Any]) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in facts:
-        for source in item.sources:
-            seen.setdefault(f"{item.id}: {source.describe()}", None)
-    return list(seen)
+    @property
+    def code(self) -> str:
+        return self.finding.code
 
-
-def _input_evidence(inputs: PlanInputs) -> list[dict[str, Any]]:
-    cov = inputs.covariates
-    return [
-        {
-            "kind": "inputs",
-            "weight_kg": cov.weight_kg,
-            "antibodies": cov.antibodies.value,
-            "interferon_beta": cov.interferon_beta,
-            "disease": cov.disease.value,
-            "disease_activity_last_12_months": inputs.disease_activity,
-            "profile": cov.profile,
-            "record_ids": list(inputs.record_ids),
-            "caveats": list(inputs.caveats),
-            "missing": list(inputs.missing),
+    def to_dict(self) -> dict[str, Any]:
+        """The finding's fields, the recommended interval and the per-interval predictions."""
+        return {
+            **self.finding.model_dump(mode="json"),
+            "recommended_interval_weeks": self.recommended_interval_weeks,
+            "predictions": [
+                {
+                    "interval_weeks": p.interval_weeks,
+                    "predicted_trough_ug_per_ml": round(p.predicted_trough_ug_per_ml, 3),
+                    "lowest_trough_ug_per_ml": round(p.lowest_trough_ug_per_ml, 3),
+                    "interval_90_ug_per_ml": [round(x, 3) for x in p.interval_90_ug_per_ml],
+                    "probability_below_target": round(p.probability_below_target, 4),
+                    "target_ug_per_ml": p.target_ug_per_ml,
+                }
+                for p in self.predictions
+            ],
         }
+
+
+def _input_evidence(inputs: PlanInputs) -> list[EvidenceItem]:
+    cov, on = inputs.covariates, inputs.as_of
+    activity = {True: "yes", False: "no", None: "unknown"}[inputs.disease_activity]
+    items = [
+        *inputs.records,
+        derived("weight_kg", f"{cov.weight_kg:g}", on),
+        derived("anti_natalizumab_antibodies", cov.antibodies.value, on),
+        derived("interferon_beta", "yes" if cov.interferon_beta else "no", on),
+        derived("disease", cov.disease.value, on),
+        derived("disease_activity_last_12_months", activity, on),
+        derived("label_profile", cov.profile, on),
     ]
+    items += [derived("caveat", text, on) for text in inputs.caveats]
+    items += [derived("missing", text, on) for text in inputs.missing]
+    return items
 
 
 def keeps_label_interval_for_antibodies(inputs: PlanInputs) -> bool:
@@ -118,37 +113,53 @@ def keeps_label_interval_for_crohns(inputs: PlanInputs) -> bool:
 
 
 def _prediction_evidence(
-    estimate: IndividualEstimate, predictions: list[IntervalPrediction]
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "kind": "bayesian_estimate",
-            "eta_clearance": float(estimate.eta[0]),
-            "eta_volume": float(estimate.eta[1]),
-            "standard_errors": [float(x) for x in estimate.standard_errors],
-            "clearance_ml_per_h_at_10_ug_per_ml": estimate.clearance_ml_per_h(10.0),
-            "observations": [
-                {
-                    "day": o.day,
-                    "measured_ug_per_ml": o.concentration_ug_per_ml,
-                    "predicted_ug_per_ml": float(p),
-                }
-                for o, p in zip(estimate.observations, estimate.predictions, strict=True)
-            ],
-            "converged": estimate.converged,
-        },
-        *(
-            {
-                "kind": "interval_prediction",
-                "interval_weeks": p.interval_weeks,
-                "predicted_trough_ug_per_ml": round(p.predicted_trough_ug_per_ml, 2),
-                "interval_90_ug_per_ml": [round(x, 2) for x in p.interval_90_ug_per_ml],
-                "probability_below_target": round(p.probability_below_target, 3),
-                "target_ug_per_ml": p.target_ug_per_ml,
-            }
-            for p in predictions
-        ),
+    estimate: IndividualEstimate, predictions: Iterable[IntervalPrediction], on: dt.date | None
+) -> list[EvidenceItem]:
+    se_cl, se_v = (float(x) for x in estimate.standard_errors)
+    items = [
+        derived("map_eta_clearance", f"{float(estimate.eta[0]):.3f} (SE {se_cl:.3f})", on),
+        derived("map_eta_volume", f"{float(estimate.eta[1]):.3f} (SE {se_v:.3f})", on),
+        derived("clearance_ml_per_h_at_10_ug_per_ml", f"{estimate.clearance_ml_per_h(10.0):.2f}", on),
+        derived("estimate_converged", "yes" if estimate.converged else "no", on),
     ]
+    items += [
+        derived(
+            f"level {o.record_id or f'day {o.day:g}'}",
+            f"measured {o.concentration_ug_per_ml:g} µg/mL, predicted {float(p):.2f} µg/mL "
+            f"(day {o.day:g} after the first dose)",
+            on,
+        )
+        for o, p in zip(estimate.observations, estimate.predictions, strict=True)
+    ]
+    items += [
+        derived(
+            f"every {p.interval_weeks:g} weeks",
+            f"steady-state trough {p.predicted_trough_ug_per_ml:.2f} µg/mL "
+            f"(90% interval {p.interval_90_ug_per_ml[0]:.2f}-{p.interval_90_ug_per_ml[1]:.2f}); "
+            f"probability of a trough below {p.target_ug_per_ml:g} µg/mL "
+            f"{p.probability_below_target:.3f}",
+            on,
+        )
+        for p in predictions
+    ]
+    return items
+
+
+_MODEL_FACTS: tuple[Fact[object], ...] = (
+    kb.TROUGH_TARGET_UG_PER_ML,
+    kb.MAX_PROBABILITY_BELOW_TARGET,
+    kb.CANDIDATE_INTERVALS_WEEKS,
+    kb.VOLUME_L,
+    kb.LINEAR_CLEARANCE_ML_PER_H,
+    kb.LOW_CONCENTRATION_CLEARANCE_ML_PER_H,
+    kb.MICHAELIS_CONSTANT_UG_PER_ML,
+    kb.WEIGHT_CLEARANCE_EXPONENT,
+    kb.BSV_CLEARANCE,
+    kb.BSV_VOLUME,
+    kb.RESIDUAL_PROPORTIONAL,
+    kb.RESIDUAL_ADDITIVE_UG_PER_ML,
+    kb.LABEL_INTERVAL_WEEKS,
+)
 
 
 def choose_interval(
@@ -178,63 +189,47 @@ def plan_interval(
     target_ug_per_ml: float = kb.TROUGH_TARGET_UG_PER_ML.value,
     intervals_weeks: tuple[float, ...] = kb.CANDIDATE_INTERVALS_WEEKS.value,
     max_probability_below: float = kb.MAX_PROBABILITY_BELOW_TARGET.value,
-) -> Finding:
+) -> IntervalPlan:
     """Recommend a dosing interval, or say why the label's every 4 weeks stays.
 
     >>> from alpha4.pk.model import AntibodyStatus, Covariates
     >>> persistent = Covariates(antibodies=AntibodyStatus.PERSISTENT)
-    >>> inputs = PlanInputs(persistent, disease_activity=False)
-    >>> f = plan_interval(inputs, estimate=None)
-    >>> f.code, f.recommended_interval_weeks
-    ('PK_INTERVAL_KEEP_LABEL_ANTIBODIES', 4.0)
+    >>> plan = plan_interval(PlanInputs(persistent, disease_activity=False), estimate=None)
+    >>> plan.finding.code, plan.finding.severity.value, plan.recommended_interval_weeks
+    ('PK_INTERVAL_KEEP_LABEL_ANTIBODIES', 'warning', 4.0)
     """
     label = kb.LABEL_INTERVAL_WEEKS.value
     evidence = _input_evidence(inputs)
     target_note = f"target trough {target_ug_per_ml:g} µg/mL"
 
+    def keep_label(code: str, detail: str, facts: Iterable[Fact[object]]) -> IntervalPlan:
+        return IntervalPlan(finding(code, detail, evidence=evidence, facts=facts), label)
+
     if keeps_label_interval_for_antibodies(inputs):
-        return Finding(
-            code="PK_INTERVAL_KEEP_LABEL_ANTIBODIES",
-            severity="warning",
-            title="Keep every 4 weeks: persistent anti-natalizumab antibodies",
-            detail=(
-                "Persistent antibodies raise natalizumab clearance about 3-fold and were "
-                "associated with loss of efficacy (week-12 trough about 1.3 vs 15 µg/mL). "
-                "Extending the interval is not considered."
-            ),
-            action="Do not extend the interval; review whether natalizumab should continue.",
-            evidence=evidence,
-            sources=_sources(
-                kb.ANTIBODY_CLEARANCE_FACTOR_US,
-                kb.WEEK12_TROUGH_BY_ANTIBODY,
-                kb.LABEL_INTERVAL_WEEKS,
-            ),
-            recommended_interval_weeks=label,
+        factor = (
+            kb.ANTIBODY_CLEARANCE_FACTOR_US
+            if inputs.covariates.profile == "us"
+            else kb.ANTIBODY_CLEARANCE_FACTOR_EU
+        )
+        return keep_label(
+            "PK_INTERVAL_KEEP_LABEL_ANTIBODIES",
+            f"Persistent antibodies raise natalizumab clearance about {factor.value:g}-fold and were "
+            "associated with loss of efficacy (week-12 trough about 1.3 vs 15 µg/mL). "
+            "Extending the interval is not considered.",
+            (factor, kb.WEEK12_TROUGH_BY_ANTIBODY, kb.LABEL_INTERVAL_WEEKS),
         )
     if keeps_label_interval_for_disease_activity(inputs):
-        return Finding(
-            code="PK_INTERVAL_KEEP_LABEL_DISEASE_ACTIVITY",
-            severity="warning",
-            title="Keep every 4 weeks: disease activity in the last 12 months",
-            detail=(
-                "Extended-interval trials (NOVA, personalised EID) enrolled only patients without "
-                "relapses or MRI activity in the prior 12 months."
-            ),
-            action="Do not extend the interval while the disease is active.",
-            evidence=evidence,
-            sources=_sources(kb.DISEASE_ACTIVITY_LOOKBACK_MONTHS, kb.LABEL_INTERVAL_WEEKS),
-            recommended_interval_weeks=label,
+        return keep_label(
+            "PK_INTERVAL_KEEP_LABEL_DISEASE_ACTIVITY",
+            "Extended-interval trials (NOVA, personalised EID) enrolled only patients without "
+            "relapses or MRI activity in the prior 12 months.",
+            (kb.DISEASE_ACTIVITY_LOOKBACK_MONTHS, kb.LABEL_INTERVAL_WEEKS),
         )
     if keeps_label_interval_for_crohns(inputs):
-        return Finding(
-            code="PK_INTERVAL_KEEP_LABEL_CROHNS",
-            severity="info",
-            title="Keep every 4 weeks: trough-guided extension is studied in MS only",
-            detail="The extended-interval and trough-target evidence is from multiple sclerosis.",
-            action="Keep the label interval for Crohn's disease.",
-            evidence=evidence,
-            sources=_sources(kb.TROUGH_TARGET_UG_PER_ML, kb.LABEL_INTERVAL_WEEKS),
-            recommended_interval_weeks=label,
+        return keep_label(
+            "PK_INTERVAL_KEEP_LABEL_CROHNS",
+            "The extended-interval and trough-target evidence is from multiple sclerosis.",
+            (kb.TROUGH_TARGET_UG_PER_ML, kb.LABEL_INTERVAL_WEEKS),
         )
     if inputs.disease_activity is None or estimate is None or inputs.missing:
         missing = list(inputs.missing)
@@ -242,85 +237,54 @@ def plan_interval(
             missing.append("disease activity over the last 12 months (relapses, MRI) is not recorded")
         if estimate is None and not inputs.missing:
             missing.append("no measured natalizumab concentration")
-        return Finding(
-            code="PK_INTERVAL_INSUFFICIENT_DATA",
-            severity="info",
-            title="Not enough data to plan an extended interval",
-            detail="; ".join(missing).capitalize() + ".",
-            action="Keep every 4 weeks; record the missing data (trough level, MRI, relapses).",
-            evidence=evidence,
-            sources=_sources(kb.DISEASE_ACTIVITY_LOOKBACK_MONTHS, kb.TROUGH_TARGET_UG_PER_ML),
-            recommended_interval_weeks=label,
+        return keep_label(
+            "PK_INTERVAL_INSUFFICIENT_DATA",
+            "; ".join(missing).capitalize() + ".",
+            (kb.DISEASE_ACTIVITY_LOOKBACK_MONTHS, kb.TROUGH_TARGET_UG_PER_ML),
         )
 
-    predictions = predict_interval_troughs(estimate, intervals_weeks, target_ug_per_ml)
-    evidence += _prediction_evidence(estimate, predictions)
-    sources = _sources(
-        kb.TROUGH_TARGET_UG_PER_ML,
-        kb.MAX_PROBABILITY_BELOW_TARGET,
-        kb.CANDIDATE_INTERVALS_WEEKS,
-        kb.VOLUME_L,
-        kb.LINEAR_CLEARANCE_ML_PER_H,
-        kb.LOW_CONCENTRATION_CLEARANCE_ML_PER_H,
-        kb.MICHAELIS_CONSTANT_UG_PER_ML,
-        kb.WEIGHT_CLEARANCE_EXPONENT,
-        kb.BSV_CLEARANCE,
-        kb.BSV_VOLUME,
-        kb.RESIDUAL_PROPORTIONAL,
-        kb.LABEL_INTERVAL_WEEKS,
-    )
-    chosen = choose_interval(predictions, max_probability_below)
+    predictions = tuple(predict_interval_troughs(estimate, intervals_weeks, target_ug_per_ml))
+    evidence += _prediction_evidence(estimate, predictions, inputs.as_of)
+
+    def planned(
+        code: str, detail: str, weeks: float, title: str | None = None, action: str | None = None
+    ) -> IntervalPlan:
+        found = finding(code, detail, evidence=evidence, facts=_MODEL_FACTS, title=title, action=action)
+        return IntervalPlan(found, weeks, predictions)
+
+    chosen = choose_interval(list(predictions), max_probability_below)
     at_label = min(predictions, key=lambda p: p.interval_weeks)
     if chosen is None and at_label.predicted_trough_ug_per_ml >= at_label.target_ug_per_ml:
         chosen = at_label  # on target, but too uncertain to extend
     if chosen is None:
-        return Finding(
-            code="PK_INTERVAL_BELOW_TARGET_AT_LABEL",
-            severity="warning",
-            title="Predicted trough below target even every 4 weeks",
-            detail=(
-                "Predicted steady-state trough "
-                f"{at_label.predicted_trough_ug_per_ml:.1f} µg/mL every "
-                f"{at_label.interval_weeks:g} weeks ({target_note}). "
-                "Low levels can signal anti-natalizumab antibodies."
-            ),
-            action="Do not extend; consider testing for anti-natalizumab antibodies.",
-            evidence=evidence,
-            sources=sources,
-            recommended_interval_weeks=label,
+        return planned(
+            "PK_INTERVAL_BELOW_TARGET_AT_LABEL",
+            "Predicted steady-state trough "
+            f"{at_label.predicted_trough_ug_per_ml:.1f} µg/mL every "
+            f"{at_label.interval_weeks:g} weeks ({target_note}). "
+            "Low levels can signal anti-natalizumab antibodies.",
+            label,
         )
     probability = f"{100 * chosen.probability_below_target:.0f}%"
     low, high = chosen.interval_90_ug_per_ml
     if chosen.interval_weeks <= label:
-        return Finding(
-            code="PK_INTERVAL_KEEP_LABEL",
-            severity="info",
-            title="Keep every 4 weeks: a longer interval would fall below target",
-            detail=(
-                f"Every {chosen.interval_weeks:g} weeks: predicted trough "
-                f"{chosen.predicted_trough_ug_per_ml:.1f} µg/mL ({target_note}, "
-                f"probability below {probability})."
-            ),
-            action="Keep every 4 weeks.",
-            evidence=evidence,
-            sources=sources,
-            recommended_interval_weeks=label,
+        return planned(
+            "PK_INTERVAL_KEEP_LABEL",
+            f"Every {chosen.interval_weeks:g} weeks: predicted trough "
+            f"{chosen.predicted_trough_ug_per_ml:.1f} µg/mL ({target_note}, "
+            f"probability below {probability}).",
+            label,
         )
-    return Finding(
-        code="PK_INTERVAL_EXTEND",
-        severity="info",
-        title=f"Every {chosen.interval_weeks:g} weeks is predicted to keep the trough on target",
-        detail=(
-            f"Predicted steady-state trough {chosen.predicted_trough_ug_per_ml:.1f} µg/mL "
-            f"(90% interval {low:.1f}-{high:.1f}) "
-            f"every {chosen.interval_weeks:g} weeks; {target_note}; probability below target "
-            f"{probability}. Extended-interval dosing is off-label in the US."
-        ),
+    weeks = chosen.interval_weeks
+    return planned(
+        "PK_INTERVAL_EXTEND",
+        f"Predicted steady-state trough {chosen.predicted_trough_ug_per_ml:.1f} µg/mL "
+        f"(90% interval {low:.1f}-{high:.1f}) every {weeks:g} weeks; {target_note}; "
+        f"probability below target {probability}. Extended-interval dosing is off-label in the US.",
+        weeks,
+        title=f"Every {weeks:g} weeks is predicted to keep the trough on target",
         action=(
-            f"Consider extending to every {chosen.interval_weeks:g} weeks and measure a trough "
+            f"Consider extending to every {weeks:g} weeks and measure a trough "
             "before the next infusions to confirm."
         ),
-        evidence=evidence,
-        sources=sources,
-        recommended_interval_weeks=chosen.interval_weeks,
     )

@@ -82,15 +82,27 @@ def concentrations(
     [50.3, 15.1]
     """
     dose_t = _check_times(dose_times)
-    t = np.asarray(times, dtype=np.float64)
     _, post = pre_and_post_dose(params, dose_t, doses_mg)
-    last = np.searchsorted(dose_t, t, side="right") - 1
+    return concentrations_after_doses(params, dose_t, post, times)
+
+
+def concentrations_after_doses(
+    params: Parameters, dose_times: FloatArray, post: FloatArray, times: ArrayLike
+) -> FloatArray:
+    """Concentrations at ``times`` from the levels just after each dose (``post``).
+
+    The part of :func:`concentrations` that is independent for every time; ``post`` comes
+    from :func:`pre_and_post_dose` with the same parameters and dose times.
+    """
+    t = np.asarray(times, dtype=np.float64)
+    last = np.searchsorted(dose_times, t, side="right") - 1
+    if np.all(last >= 0):  # every time is on or after the first dose (the usual case)
+        return decay(post[:, last], t - dose_times[last], params)
     started = last >= 0
     index = np.where(started, last, 0)
-    start = post[:, index]
-    elapsed = np.broadcast_to(np.where(started, t - dose_t[index], 0.0), start.shape)
-    values = decay(np.where(started, start, 0.0), elapsed, params)
-    return np.where(started, values, 0.0)
+    start = np.where(started, post[:, index], 0.0)
+    elapsed = np.broadcast_to(np.where(started, t - dose_times[index], 0.0), start.shape)
+    return np.where(started, decay(start, elapsed, params), 0.0)
 
 
 def troughs(
