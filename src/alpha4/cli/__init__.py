@@ -18,11 +18,17 @@ app = typer.Typer(
 # -- command groups (one line each; keep this list sorted) --
 from . import core as _core  # noqa: E402
 from . import demo as _demo  # noqa: E402
+from . import fhir as _fhir  # noqa: E402
 from . import pk as _pk  # noqa: E402
+from . import registry as _registry  # noqa: E402
 from . import score as _score  # noqa: E402
+from . import serve as _serve  # noqa: E402
 
 _core.register(app)
 _demo.register(app)
+_registry.register(app)
+_serve.register(app)
+app.add_typer(_fhir.app, name="fhir")
 app.add_typer(_pk.app, name="pk")
 app.add_typer(_score.app, name="score")
 # -- end of command groups --

@@ -55,12 +55,30 @@ def read_text(path: Path) -> str:
 
 
 def load_patient_file(path: Path, as_of: dt.date) -> Patient:
-    """Load and check one alpha4 patient record; every problem is named, exit 2 on any."""
+    """Load and check one patient: alpha4's record or a FHIR R4 Bundle (it has ``resourceType``).
+
+    Every problem is named (for FHIR: the resource and the element); exit 2 on any.
+    """
     text = read_text(path)
     try:
-        patient = load_patient(text)
-    except ValidationError as error:
-        fail(f"{path}: invalid patient record\n  " + "\n  ".join(validation_lines(error)))
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and "resourceType" in data:
+        from alpha4.interop.fhir_in import FhirInputError, bundle_to_patient  # loaded only for FHIR input
+
+        try:
+            imported = bundle_to_patient(data)
+        except FhirInputError as error:
+            fail(f"{path}: {error}")
+        for u in imported.unmapped:
+            err.print(f"[yellow]unmapped:[/] {u}", highlight=False, soft_wrap=True)
+        patient = imported.patient
+    else:
+        try:
+            patient = load_patient(text)
+        except ValidationError as error:
+            fail(f"{path}: invalid patient record\n  " + "\n  ".join(validation_lines(error)))
     problems = check_patient(patient, as_of)
     if problems:
         fail(f"{path}: cannot assess\n  " + "\n  ".join(str(p) for p in problems))

@@ -1,0 +1,321 @@
+"""CDS Hooks 2.0 HTTP routes: discovery, service calls and feedback (mounted at /cds-services).
+
+Thin: each route checks the caller (JWT, unless demo mode), parses the body with the
+models of :mod:`alpha4.interop.cds`, gathers the FHIR data (prefetch, or the
+client's ``fhirServer`` for missing keys), and hands over to the pure CDS logic.
+Status codes follow the specification: 400 malformed request, 401 missing or bad
+token, 404 unknown service, 412 when the data can be had neither from prefetch nor
+from the FHIR server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import anyio
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from alpha4.interop import cds
+from alpha4.interop.fhir_in import FhirInputError, Unmapped
+from alpha4.interop.jwt import AuthError, ReplayCache, TrustedIssuer, inline_jwks, verify
+from alpha4.knowledge import get_profile
+
+
+class AuditSink(Protocol):
+    """Where feedback goes: the registry's audit log, or a file/memory sink."""
+
+    def record(
+        self, actor: str, action: str, entity: str, entity_id: str, before: Any, after: Any
+    ) -> None: ...
+
+
+class MemoryAudit:
+    """In-memory audit sink (tests, demo); records each distinct feedback once."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+
+    def record(self, actor: str, action: str, entity: str, entity_id: str, before: Any, after: Any) -> None:
+        with self.lock:
+            self.events.append(
+                {
+                    "actor": actor,
+                    "action": action,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "before": before,
+                    "after": after,
+                }
+            )
+
+
+class JsonlAudit(MemoryAudit):
+    """Append-only JSON-lines file sink."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def record(self, actor: str, action: str, entity: str, entity_id: str, before: Any, after: Any) -> None:
+        super().record(actor, action, entity, entity_id, before, after)
+        line = json.dumps(self.events[-1], sort_keys=True, default=str)
+        with self.lock, self.path.open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+
+
+class CdsSettings(BaseModel):
+    """Configuration of the CDS service (validated once at the edge)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    demo: bool = Field(default=False, description="Accept calls without a JWT (alpha4 serve --demo only)")
+    issuers: tuple[TrustedIssuer, ...] = ()
+    public_base_url: str | None = Field(
+        default=None, description="Base URL clients call (the JWT aud); default: the request's own URL"
+    )
+    profile: str = "us"
+    as_of: dt.date | None = Field(default=None, description="Fixed assessment date (tests); default today")
+    fhir_timeout_seconds: float = 5.0
+
+
+JwksFetcher = Callable[[TrustedIssuer, str | None], Mapping[str, Any]]
+
+
+def http_jwks(timeout: float = 5.0, ttl_seconds: float = 300.0) -> JwksFetcher:
+    """Key sets from the issuer's configured or allowed ``jku`` URL, cached for ``ttl_seconds``."""
+    cache: dict[str, tuple[float, Mapping[str, Any]]] = {}
+
+    def fetch(issuer: TrustedIssuer, jku: str | None) -> Mapping[str, Any]:
+        if issuer.jwks is not None:
+            return issuer.jwks
+        url = jku or issuer.jwks_url
+        if url is None:
+            raise AuthError(f"no key set URL for issuer {issuer.iss!r}")
+        hit = cache.get(url)
+        if hit is not None and hit[0] > time.time():
+            return hit[1]
+        try:
+            response = httpx.get(url, timeout=timeout)
+            response.raise_for_status()
+            keys = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise AuthError(f"cannot fetch the key set at {url}: {error}") from None
+        if not isinstance(keys, dict):
+            raise AuthError(f"the key set at {url} is not a JWKS")
+        cache[url] = (time.time() + ttl_seconds, keys)
+        return keys
+
+    return fetch
+
+
+def _error(status: int, reason: str) -> JSONResponse:
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+class _Problem(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def create_cds_router(
+    settings: CdsSettings,
+    *,
+    audit: AuditSink | None = None,
+    jwks: JwksFetcher | None = None,
+    clock: Callable[[], float] = time.time,
+) -> APIRouter:
+    """The /cds-services router: discovery, the three services, feedback."""
+    router = APIRouter(prefix="/cds-services", tags=["cds-hooks"])
+    sink: AuditSink = audit if audit is not None else MemoryAudit()
+    issuers = {i.iss: i for i in settings.issuers}
+    lookup: JwksFetcher = (
+        jwks
+        if jwks is not None
+        else (http_jwks() if any(i.jwks is None for i in settings.issuers) else inline_jwks)
+    )
+    replay = ReplayCache()
+    profile = get_profile(settings.profile)
+    seen_feedback: set[tuple[str, str, str, str]] = set()
+    seen_lock = threading.Lock()
+
+    def caller(request: Request) -> str:
+        """The verified client (``iss``/``sub``), or 'demo'; raises _Problem(401)."""
+        if settings.demo:
+            return "demo"
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _Problem(401, "missing bearer token (Authorization: Bearer <JWT>)")
+        base = (settings.public_base_url or str(request.base_url)).rstrip("/")
+        url = base + request.url.path
+        try:
+            claims = verify(
+                token.strip(),
+                audience=(url, url.rstrip("/")),
+                issuers=issuers,
+                jwks=lookup,
+                replay=replay,
+                now=clock(),
+            )
+        except AuthError as error:
+            raise _Problem(401, str(error)) from None
+        return f"{claims['iss']}|{claims.get('sub', '')}"
+
+    async def body(request: Request) -> Any:
+        raw = await request.body()
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise _Problem(400, f"body is not JSON: {error}") from None
+
+    @router.get("", operation_id="cds_discovery", summary="CDS Hooks discovery")
+    async def discovery_route(request: Request) -> JSONResponse:
+        try:
+            caller(request)
+        except _Problem as p:
+            return _error(p.status, p.reason)
+        return JSONResponse(cds.discovery())
+
+    @router.post("/{service_id}", operation_id="cds_call", summary="Call a CDS service")
+    async def call_route(service_id: str, request: Request) -> JSONResponse:
+        try:
+            caller(request)
+            spec = cds.SERVICE_BY_ID.get(service_id)
+            if spec is None:
+                raise _Problem(404, f"no CDS service {service_id!r}")
+            data = await body(request)
+            try:
+                call = cds.CdsRequest.model_validate(data)
+                if call.hook != spec.hook:
+                    raise _Problem(
+                        400, f"service {service_id!r} answers hook {spec.hook!r}, not {call.hook!r}"
+                    )
+                cds.CONTEXTS[spec.hook].model_validate(call.context)
+            except ValidationError as error:
+                raise _Problem(400, _reason(error)) from None
+            resources, notes = await gather(call)
+            as_of = settings.as_of or dt.date.today()
+            result = await anyio.to_thread.run_sync(
+                lambda: cds.answer(call, resources, notes, as_of=as_of, profile=profile)
+            )
+        except _Problem as p:
+            return _error(p.status, p.reason)
+        except FhirInputError as error:
+            return _error(400, str(error))
+        response = cds.CdsResponse(cards=result.cards)
+        return JSONResponse(response.model_dump(exclude_none=True))
+
+    async def gather(call: cds.CdsRequest) -> tuple[list[dict[str, Any]], list[Unmapped]]:
+        prefetch = dict(call.prefetch or {})
+        missing = cds.missing_prefetch(call)
+        if missing:
+            if not call.fhirServer:
+                raise _Problem(
+                    412, f"prefetch lacks {', '.join(missing)} and the request names no fhirServer"
+                )
+            prefetch.update(await fetch_missing(call, missing))
+        if not isinstance(prefetch.get("patient"), dict):
+            raise _Problem(412, "no Patient resource (prefetch 'patient' or the FHIR server)")
+        try:
+            return cds.prefetched_resources(prefetch)
+        except FhirInputError as error:
+            raise _Problem(400, str(error)) from None
+
+    async def fetch_missing(call: cds.CdsRequest, keys: list[str]) -> dict[str, Any]:
+        base = str(call.fhirServer).rstrip("/")
+        headers = {"Accept": "application/fhir+json"}
+        if call.fhirAuthorization is not None:
+            headers["Authorization"] = f"Bearer {call.fhirAuthorization.access_token}"
+        out: dict[str, Any] = {}
+        try:
+            async with httpx.AsyncClient(timeout=settings.fhir_timeout_seconds, headers=headers) as client:
+                for key in keys:
+                    try:
+                        query = cds.render_template(cds.DATA_NEEDS[key], call.context)
+                    except ValueError as error:
+                        raise _Problem(400, str(error)) from None
+                    response = await client.get(f"{base}/{query}")
+                    if response.status_code == 404:
+                        out[key] = None
+                        continue
+                    response.raise_for_status()
+                    out[key] = await _all_pages(client, response.json())
+        except (httpx.HTTPError, ValueError) as error:
+            raise _Problem(412, f"cannot read {', '.join(keys)} from the FHIR server: {error}") from None
+        return out
+
+    async def _all_pages(client: httpx.AsyncClient, page: Any) -> Any:
+        """Follow searchset ``next`` links (at most 20 pages)."""
+        if not isinstance(page, dict) or page.get("resourceType") != "Bundle":
+            return page
+        entries = list(page.get("entry") or [])
+        current = page
+        for _ in range(20):
+            nxt = next(
+                (
+                    x.get("url")
+                    for x in current.get("link") or []
+                    if isinstance(x, dict) and x.get("relation") == "next"
+                ),
+                None,
+            )
+            if not nxt:
+                break
+            response = await client.get(str(nxt))
+            response.raise_for_status()
+            current = response.json()
+            entries += current.get("entry") or []
+        return {**page, "entry": entries}
+
+    @router.post("/{service_id}/feedback", operation_id="cds_feedback", summary="Feedback on cards")
+    async def feedback_route(service_id: str, request: Request) -> JSONResponse:
+        try:
+            actor = caller(request)
+            if service_id not in cds.SERVICE_BY_ID:
+                raise _Problem(404, f"no CDS service {service_id!r}")
+            data = await body(request)
+            try:
+                fb = cds.Feedback.model_validate(data)
+            except ValidationError as error:
+                raise _Problem(400, _reason(error)) from None
+        except _Problem as p:
+            return _error(p.status, p.reason)
+        recorded = 0
+        for item in fb.feedback:
+            key = (service_id, item.card, item.outcome, item.outcomeTimestamp.isoformat())
+            with seen_lock:
+                if key in seen_feedback:
+                    continue  # the same feedback may arrive more than once: record it once
+                seen_feedback.add(key)
+            sink.record(
+                actor,
+                f"cds.feedback.{item.outcome}",
+                "cds_card",
+                f"{service_id}/{item.card}",
+                None,
+                item.model_dump(mode="json", exclude_none=True),
+            )
+            recorded += 1
+        return JSONResponse({"recorded": recorded})
+
+    return router
+
+
+def _reason(error: ValidationError) -> str:
+    parts = []
+    for e in error.errors()[:5]:
+        where = ".".join(str(p) for p in e["loc"]) or "(body)"
+        parts.append(f"{where}: {e['msg']}")
+    return "; ".join(parts)

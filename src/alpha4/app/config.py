@@ -1,0 +1,43 @@
+"""The web application's own settings (``ALPHA4_WEB_*``), validated once when the app is built.
+
+The registry's settings (database URL) stay in :mod:`alpha4.settings`; this object adds what only
+the web edge needs: the key that signs session cookies, cookie flags, sign-in throttling and the
+profile (US label or EU SmPC) the rules run under.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WebSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ALPHA4_WEB_", extra="ignore", frozen=True)
+
+    secret_key: str = Field(
+        default="",
+        description="Signs session cookies and CSRF tokens; at least 32 characters. Empty: a random "
+        "key for this process only (every restart signs everyone out).",
+    )
+    cookie_secure: bool = Field(default=True, description="Send cookies over HTTPS only (localhost excepted)")
+    session_minutes: int = Field(default=8 * 60, ge=5, le=24 * 60)
+    token_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    profile: Literal["us", "eu"] = "us"
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_window_seconds: int = Field(default=15 * 60, ge=10)
+    warm_cache: bool = Field(default=True, description="Assess the cohort in the background at start-up")
+
+    @model_validator(mode="after")
+    def _key_long_enough(self) -> WebSettings:
+        if self.secret_key and len(self.secret_key) < 32:
+            raise ValueError("ALPHA4_WEB_SECRET_KEY needs at least 32 characters")
+        return self
+
+    def signing_key(self) -> bytes:
+        return self.secret_key.encode("utf-8") if self.secret_key else _PROCESS_KEY
+
+
+_PROCESS_KEY = secrets.token_bytes(32)

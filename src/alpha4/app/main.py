@@ -1,0 +1,242 @@
+"""``create_app(settings) -> FastAPI``: the clinic's web application on the configured registry.
+
+Server-rendered pages (Jinja2, plain HTML forms, no JavaScript) and inline SVG charts, so the app
+works on an offline clinic PC with any browser and a strict content-security policy; static files
+are served by the app itself. The REST API lives under ``/api/v1`` (OpenAPI at
+``/api/v1/openapi.json``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from alpha4.knowledge import get_profile
+from alpha4.settings import Settings
+from alpha4.store import ConflictError, Database, InvalidChange, NotFound, append_audit, require_current
+
+from . import admin, api, auth, checklist, entry, patients, worklist
+from .config import WebSettings
+from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
+from .services import Clinic, RecordRejected, utc_now
+
+log = logging.getLogger("alpha4.web")
+STATIC = Path(__file__).resolve().parent / "static"
+
+CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+class SecurityHeaders:
+    """Security headers on every response, and an access log line without patient data.
+
+    The log names the route's template (``/patients/{patient_id}``), never the filled-in path or
+    query, so no patient identifier reaches the log.
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                extra = [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"cross-origin-resource-policy", b"same-origin"),
+                ]
+                if not scope["path"].startswith("/static/"):
+                    extra.append((b"cache-control", b"no-store"))
+                if self.hsts:
+                    extra.append((b"strict-transport-security", b"max-age=31536000"))
+                headers += [(k, v) for k, v in extra if k not in names]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            route = scope.get("route")
+            where = getattr(route, "path", None) or (
+                "/static/*" if scope["path"].startswith("/static/") else "?"
+            )
+            log.info(
+                "%s %s %s %.1f ms", scope["method"], where, status, (time.perf_counter() - started) * 1000
+            )
+
+
+def _problem_detail(request: Request, field: str, message: str) -> list[dict[str, Any]]:
+    return [{"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    web: WebSettings | None = None,
+    today: Callable[[], dt.date] = dt.date.today,
+    clock: Callable[[], dt.datetime] = utc_now,
+    cds_demo: bool = False,
+) -> FastAPI:
+    """The application on ``settings.database_url`` (whose schema must be current).
+
+    ``cds_demo`` lets CDS Hooks clients call without a JWT (``alpha4 serve --demo`` only).
+    """
+    web = web or WebSettings()
+    db = Database(settings.database_url)
+    require_current(db)
+    clinic = Clinic(db, get_profile(web.profile), clock=clock, today=today)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if web.warm_cache:
+            threading.Thread(target=clinic.worklist, name="alpha4-warm-worklist", daemon=True).start()
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="alpha4",
+        version="1",
+        summary="Natalizumab therapy management: worklist, pre-infusion gate, timeline, PML risk.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.clinic = clinic
+    app.state.web = web
+    app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
+    app.state.templates.env.globals["static_version"] = "1"
+    app.state.templates.env.globals["zip"] = zip
+    app.add_middleware(SecurityHeaders, hsts=web.cookie_secure)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    app.include_router(auth.router)
+    app.include_router(worklist.router)
+    app.include_router(patients.router)
+    app.include_router(checklist.router)
+    app.include_router(entry.router)
+    app.include_router(admin.router)
+    app.include_router(api.router)
+    mount_cds_hooks(app, clinic, demo=cds_demo)
+
+    @app.exception_handler(NotSignedIn)
+    async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if exc.api:
+            return JSONResponse(
+                {"detail": "sign in: send 'Authorization: Bearer <token>' (POST /api/v1/token)"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        message = f"Your role does not allow this ({exc.permission.value.replace('_', ' ')})."
+        if exc.api:
+            return JSONResponse({"detail": message}, status_code=403)
+        return render(request, "error.html", {"title": "Not allowed", "message": message}, status_code=403)
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        message = "This form had expired or came from elsewhere. Reload the page and submit it again."
+        return render(request, "error.html", {"title": "Form expired", "message": message}, status_code=403)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return render(request, "error.html", {"title": "Not found", "message": str(exc)}, status_code=404)
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(request: Request, exc: ConflictError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return render(
+            request, "error.html", {"title": "Changed meanwhile", "message": str(exc)}, status_code=409
+        )
+
+    @app.exception_handler(InvalidChange)
+    async def _invalid(request: Request, exc: InvalidChange) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": _problem_detail(request, "", str(exc))}, status_code=422)
+        return render(request, "error.html", {"title": "Not saved", "message": str(exc)}, status_code=422)
+
+    @app.exception_handler(RecordRejected)
+    async def _rejected(request: Request, exc: RecordRejected) -> Response:
+        detail = [d for p in exc.problems for d in _problem_detail(request, p.field, p.message)]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": errors}, status_code=422)
+        lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors)
+        return render(request, "error.html", {"title": "Not saved", "message": lines}, status_code=422)
+
+    return app
+
+
+def mount_cds_hooks(app: FastAPI, clinic: Clinic, *, demo: bool = False) -> None:
+    """Mount the interop package's CDS Hooks services (``/cds-services``) when they are present.
+
+    Feedback from CDS clients goes to the registry's audit log. Without ``demo`` every service
+    call needs a JWT from a trusted issuer (none is configured here, so calls are refused).
+    """
+    try:
+        from alpha4.app.cds_routes import CdsSettings, create_cds_router
+    except ImportError:  # pragma: no cover - the interop package is optional
+        return
+    app.include_router(
+        create_cds_router(CdsSettings(demo=demo, profile=clinic.profile.name), audit=RegistryAudit(clinic))
+    )
+
+
+class RegistryAudit:
+    """CDS Hooks feedback written to the registry's audit log."""
+
+    def __init__(self, clinic: Clinic) -> None:
+        self.clinic = clinic
+
+    def record(self, actor: str, action: str, entity: str, entity_id: str, before: Any, after: Any) -> None:
+        with self.clinic.db.writing() as session:
+            append_audit(
+                session=session,
+                at=self.clinic.clock(),
+                actor=actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+            )

@@ -1,0 +1,187 @@
+"""Who may do what, and how the app knows who is asking.
+
+* The role matrix (:data:`ROLE_PERMISSIONS`): every route names one :class:`Permission`; a user's
+  permissions are the union over their roles. It is enforced on the server for every route and a
+  test walks the whole matrix.
+* Signed tokens (HMAC-SHA256 over a small JSON body) for the session cookie and for API bearer
+  tokens; the roles are read from the registry on each request, so a change of role takes effect
+  at once.
+* CSRF: a random token in an http-only, same-site cookie that every form must echo.
+* Sign-in throttling: too many failures for one user name or one client inside the window are
+  refused with 429 before the password is even checked.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from alpha4.store.users import Role
+
+
+class Permission(StrEnum):
+    VIEW = "view"  # worklist, patient page, history, PML sheet, API reads
+    RUN_CHECKLIST = "run_checklist"  # answer the pre-infusion screening questions
+    RECORD_INFUSION = "record_infusion"  # record the infusion, observation and reaction
+    CLEAR_HOLD = "clear_hold"  # a prescriber's clearance of a hold, with a reason
+    ENTER_RESULTS = "enter_results"  # labs, JCV, antibodies, drug levels, MRI reports, weight
+    ENTER_CLINICAL = "enter_clinical"  # relapses, EDSS, Crohn's scores, adverse events, pregnancy, medicines
+    ENTER_AUTHORIZATION = "enter_authorization"  # enrollment, authorization, reassessment, discontinuation
+    MANAGE_USERS = "manage_users"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PRESCRIBER: frozenset(
+        {
+            Permission.VIEW,
+            Permission.RUN_CHECKLIST,
+            Permission.RECORD_INFUSION,
+            Permission.CLEAR_HOLD,
+            Permission.ENTER_RESULTS,
+            Permission.ENTER_CLINICAL,
+            Permission.ENTER_AUTHORIZATION,
+        }
+    ),
+    Role.NURSE: frozenset(
+        {
+            Permission.VIEW,
+            Permission.RUN_CHECKLIST,
+            Permission.RECORD_INFUSION,
+            Permission.ENTER_RESULTS,
+            Permission.ENTER_CLINICAL,
+        }
+    ),
+    Role.COORDINATOR: frozenset({Permission.VIEW, Permission.ENTER_RESULTS, Permission.ENTER_AUTHORIZATION}),
+    Role.ANALYST: frozenset({Permission.VIEW}),
+    Role.ADMIN: frozenset({Permission.VIEW, Permission.MANAGE_USERS}),
+}
+
+
+def permissions_of(roles: frozenset[Role] | set[Role]) -> frozenset[Permission]:
+    """The union of the roles' permissions.
+
+    >>> sorted(permissions_of({Role.ANALYST}))
+    [<Permission.VIEW: 'view'>]
+    >>> Permission.CLEAR_HOLD in permissions_of({Role.NURSE})
+    False
+    """
+    out: set[Permission] = set()
+    for r in roles:
+        out |= ROLE_PERMISSIONS[r]
+    return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUser:
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    via_token: bool = False
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return permissions_of(self.roles)
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def role_names(self) -> str:
+        return ", ".join(sorted(r.value for r in self.roles))
+
+
+# --- signed tokens ------------------------------------------------------------------------------
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(payload: dict[str, object], key: bytes) -> str:
+    """``body.signature``; the body is JSON, the signature HMAC-SHA256 with ``key``.
+
+    >>> t = sign({"u": "nurse1", "exp": 2_000_000_000, "typ": "session"}, b"k" * 32)
+    >>> unsign(t, b"k" * 32, "session", now=1_900_000_000)["u"]
+    'nurse1'
+    >>> unsign(t, b"other-key" * 4, "session", now=1_900_000_000) is None
+    True
+    """
+    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+    mac = hmac.new(key, body.encode("ascii"), hashlib.sha256).digest()
+    return f"{body}.{_b64(mac)}"
+
+
+def unsign(token: str, key: bytes, typ: str, *, now: float | None = None) -> dict[str, object] | None:
+    """The payload of a valid, unexpired token of type ``typ``; None for anything else."""
+    body, _, mac = token.partition(".")
+    if not body or not mac:
+        return None
+    expected = _b64(hmac.new(key, body.encode("ascii"), hashlib.sha256).digest())
+    if not hmac.compare_digest(expected, mac):
+        return None
+    try:
+        payload = json.loads(_unb64(body))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("typ") != typ:
+        return None
+    exp = payload.get("exp")
+    if not isinstance(exp, int | float) or exp < (time.time() if now is None else now):
+        return None
+    return payload
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def csrf_matches(cookie: str | None, submitted: str | None) -> bool:
+    return bool(cookie) and bool(submitted) and hmac.compare_digest(str(cookie), str(submitted))
+
+
+# --- sign-in throttling ---------------------------------------------------------------------------
+@dataclass
+class LoginThrottle:
+    """Failures per key (user name, client address) within a sliding window."""
+
+    max_failures: int
+    window_seconds: float
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        while q and q[0] <= now - self.window_seconds:
+            q.popleft()
+        return q
+
+    def retry_after(self, keys: tuple[str, ...], now: float | None = None) -> int:
+        """Seconds until a sign-in may be tried again (0: allowed now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            waits = [
+                int(q[0] + self.window_seconds - now) + 1
+                for k in keys
+                if len(q := self._recent(k, now)) >= self.max_failures
+            ]
+        return max(waits, default=0)
+
+    def failed(self, keys: tuple[str, ...], now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for k in keys:
+                self._recent(k, now).append(now)
+
+    def succeeded(self, username_key: str) -> None:
+        with self._lock:
+            self._failures.pop(username_key, None)

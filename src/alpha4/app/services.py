@@ -1,0 +1,453 @@
+"""What the web app does, as plain functions over the registry and the rules.
+
+Routes call these; these call :mod:`alpha4.store` (reading and writing the registry, every write
+audited with the signed-in user) and :mod:`alpha4.rules` (assessing). Nothing here renders HTML.
+
+* :class:`CohortCache` keeps every patient's assessment for today, keyed by the audit log's head:
+  when the head moves, only the patients named by the new audit entries are re-read and
+  re-assessed; a new day (or an unreadable change) re-assesses the whole cohort, read in chunks
+  by the store's batch loader (two queries per 500 patients, never one per patient).
+* The pre-infusion visit: the nurse's screening answers and a prescriber's clearances are
+  recorded in the audit log (``entity='checklist'``, ``entity_id='<patient>/checklist/<day>'``),
+  and the infusion is recorded only when the gate, recomputed inside the same write transaction,
+  says go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alpha4.domain import Clearance, Infusion, Patient, PreInfusionChecklist
+from alpha4.domain.validation import check_patient
+from alpha4.knowledge import Profile
+from alpha4.rules import Assessment, Decision, GateEffect, assess
+from alpha4.rules.worklist import WorklistRow, build_worklist
+from alpha4.store import (
+    KINDS,
+    Database,
+    InvalidChange,
+    NotFound,
+    StoredRecord,
+    add_record,
+    append_audit,
+    audit_head,
+    correct_record,
+    load_current_records,
+    load_patient,
+    record_history,
+    retract_record,
+)
+from alpha4.store.audit import AuditEntry, entries_for
+from alpha4.store.cohort import iter_patient_chunks
+from alpha4.store.timeline import record_kind
+from alpha4.store.users import Role, create_user, user_roles, verify_password
+
+Clock = Callable[[], dt.datetime]
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)  # end dates and "valid until" may lie ahead, not centuries ahead
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class GateClosed(Exception):
+    """The infusion cannot be recorded: the gate is not go. ``assessment`` says why."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+        super().__init__(f"gate is {assessment.gate.decision.value}: {', '.join(assessment.gate.reasons)}")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One problem with one submitted field (``field`` is the path inside the record)."""
+
+    field: str
+    message: str
+
+
+class RecordRejected(Exception):
+    """A submitted record is not valid; ``problems`` name each field. Nothing was written."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+
+
+# --- changes since a point of the audit log --------------------------------------------------------
+def _patient_of(entity: str, entity_id: str) -> str | None:
+    """The patient an audit entry is about (None: not about one patient's timeline)."""
+    if entity == "patient":
+        return entity_id
+    if entity == "checklist":
+        head, sep, _ = entity_id.rpartition("/checklist/")
+        return head if sep else None
+    if entity == "timeline_record":
+        cuts = [i for k in KINDS if (i := entity_id.find(f"/{k}/")) > 0]
+        return entity_id[: min(cuts)] if cuts else None
+    return None
+
+
+def patients_changed_since(*, session: Session, seq: int) -> set[str]:
+    """Patients named by audit entries after ``seq`` (a read of the audit log; one query).
+
+    TODO(registry): belongs in ``store/audit.py`` as a repository function.
+    """
+    rows = session.execute(select(AuditEntry.entity, AuditEntry.entity_id).where(AuditEntry.seq > seq))
+    return {pid for entity, entity_id in rows if (pid := _patient_of(entity, entity_id)) is not None}
+
+
+# --- the cohort's assessments --------------------------------------------------------------------------
+class CohortCache:
+    """Every patient's assessment on one day, refreshed from the audit log's head."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._day: dt.date | None = None
+        self._seq = -1
+        self._by_patient: dict[str, Assessment] = {}
+        self.indications: dict[str, str] = {}
+        self._rows: list[WorklistRow] | None = None
+
+    def assessments(self, db: Database, profile: Profile, day: dt.date) -> dict[str, Assessment]:
+        with self._lock, db.reading() as session:
+            head, _ = audit_head(session=session)
+            if self._day != day:
+                self._by_patient, self.indications = {}, {}
+                for chunk in iter_patient_chunks(session=session):
+                    for p in chunk:
+                        self._remember(p, assess(p, day, profile))
+                self._rows = None
+            elif head != self._seq:
+                for pid in patients_changed_since(session=session, seq=self._seq):
+                    patient = load_patient(session=session, patient_id=pid)
+                    if patient is None:
+                        self._by_patient.pop(pid, None)
+                    else:
+                        self._remember(patient, assess(patient, day, profile))
+                self._rows = None
+            self._day, self._seq = day, head
+            return self._by_patient
+
+    def _remember(self, patient: Patient, assessment: Assessment) -> None:
+        self._by_patient[patient.id] = assessment
+        ind = patient.indication
+        self.indications[patient.id] = (
+            "Crohn's disease"
+            if ind.disease.value == "crohns_disease"
+            else (f"MS ({ind.ms_course.value.upper()})" if ind.ms_course else "MS")
+        )
+
+    def worklist(self, db: Database, profile: Profile, day: dt.date) -> list[WorklistRow]:
+        by_patient = self.assessments(db, profile, day)
+        with self._lock:
+            if self._rows is None:
+                self._rows = build_worklist(by_patient.values(), include_quiet=True)
+            return self._rows
+
+
+# --- the clinic ------------------------------------------------------------------------------------
+class Clinic:
+    """The registry, the profile and the clock the app works with."""
+
+    def __init__(
+        self,
+        db: Database,
+        profile: Profile,
+        *,
+        clock: Clock = utc_now,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.db = db
+        self.profile = profile
+        self.clock = clock
+        self.today = today
+        self.cache = CohortCache()
+
+    # -- users
+    def sign_in(self, username: str, password: str) -> tuple[str, frozenset[Role]] | None:
+        """(display name, roles) when the password is right; the sign-in is audited."""
+        with self.db.writing() as session:
+            user = verify_password(session=session, username=username, password=password)
+            if user is None:
+                return None
+            roles = frozenset(user_roles(session=session, username=username))
+            append_audit(
+                session=session,
+                at=self.clock(),
+                actor=username,
+                action="session.sign_in",
+                entity="user",
+                entity_id=username,
+            )
+            return user.display_name, roles
+
+    def create_user(
+        self, username: str, password: str, roles: Iterable[Role], display_name: str | None, *, actor: str
+    ) -> None:
+        with self.db.writing() as session:
+            create_user(
+                session=session,
+                username=username,
+                password=password,
+                roles=roles,
+                actor=actor,
+                at=self.clock(),
+                display_name=display_name,
+            )
+
+    def roles_of(self, username: str) -> frozenset[Role]:
+        with self.db.reading() as session:
+            return frozenset(user_roles(session=session, username=username))
+
+    # -- reading
+    def worklist(self) -> tuple[list[WorklistRow], dict[str, Assessment]]:
+        day = self.today()
+        rows = self.cache.worklist(self.db, self.profile, day)
+        return rows, self.cache.assessments(self.db, self.profile, day)
+
+    def patient(self, patient_id: str) -> Patient:
+        with self.db.reading() as session:
+            patient = load_patient(session=session, patient_id=patient_id)
+        if patient is None:
+            raise NotFound(f"no patient {patient_id!r} in the registry")
+        return patient
+
+    def assessment(self, patient: Patient, checklist: PreInfusionChecklist | None = None) -> Assessment:
+        return assess(patient, self.today(), self.profile, checklist)
+
+    def records(self, patient_id: str) -> list[StoredRecord]:
+        with self.db.reading() as session:
+            return load_current_records(session=session, patient_id=patient_id)
+
+    def history(self, patient_id: str, kind: str, record_id: str) -> list[StoredRecord]:
+        with self.db.reading() as session:
+            versions = record_history(session=session, patient_id=patient_id, kind=kind, record_id=record_id)
+        if not versions:
+            raise NotFound(f"patient {patient_id} has no {kind} record {record_id!r}")
+        return versions
+
+    def change_reasons(self, patient_id: str, kind: str, record_id: str) -> dict[int, str]:
+        """The reason given for each corrected or retracted version (from the audit log)."""
+        entity_id = f"{patient_id}/{kind}/{record_id}"
+        out: dict[int, str] = {}
+        with self.db.reading() as session:
+            for e in entries_for(session=session, entity_id_prefix=entity_id):
+                if e.entity_id != entity_id or not isinstance(e.after, dict):
+                    continue
+                reason = e.after.get("reason") or e.after.get("retracted")
+                version = e.after.get("version")
+                if isinstance(reason, str) and isinstance(version, int):
+                    out[version] = reason
+        return out
+
+    # -- writing timeline records
+    def check_new_record(self, patient: Patient, record: BaseModel) -> None:
+        """Refuse a record that would make the timeline unfit to assess today (future date, bad unit)."""
+        kind = record_kind(record)
+        out_of_range = [
+            FieldProblem(name, f"{value} is outside {EARLIEST_DATE}..{LATEST_DATE}: check the year")
+            for name, value in record
+            if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_DATE
+        ]
+        if out_of_range:
+            raise RecordRejected(out_of_range)
+        data = patient.model_dump(mode="json")
+        rid = str(getattr(record, "id"))  # noqa: B009
+        if kind == "discontinuation":
+            data[kind] = record.model_dump(mode="json")
+        else:
+            data[kind] = [r for r in data[kind] if r["id"] != rid] + [record.model_dump(mode="json")]
+        try:
+            after = Patient.model_validate(data)
+        except ValidationError as error:
+            raise RecordRejected(_problems(error, kind)) from None
+        if kind == "discontinuation":
+            prefix = "discontinuation."
+        else:
+            index = next(i for i, r in enumerate(getattr(after, kind)) if r.id == rid)
+            prefix = f"{kind}[{index}]."
+        problems = [
+            FieldProblem(p.field.removeprefix(prefix), p.message)
+            for p in check_patient(after, self.today())
+            if p.field.startswith(prefix)
+        ]
+        if problems:
+            raise RecordRejected(problems)
+
+    def add(self, patient_id: str, record: BaseModel, *, actor: str) -> None:
+        with self.db.writing() as session:
+            patient = load_patient(session=session, patient_id=patient_id)
+            if patient is None:
+                raise NotFound(f"no patient {patient_id!r} in the registry")
+            self.check_new_record(patient, record)
+            add_record(session=session, patient_id=patient_id, record=record, actor=actor, at=self.clock())
+
+    def correct(self, patient_id: str, record: BaseModel, *, version: int, reason: str, actor: str) -> int:
+        with self.db.writing() as session:
+            patient = load_patient(session=session, patient_id=patient_id)
+            if patient is None:
+                raise NotFound(f"no patient {patient_id!r} in the registry")
+            if record_kind(record) != "patient":
+                self.check_new_record(patient, record)
+            return correct_record(
+                session=session,
+                patient_id=patient_id,
+                record=record,
+                expected_version=version,
+                actor=actor,
+                at=self.clock(),
+                reason=reason,
+            )
+
+    def retract(
+        self, patient_id: str, kind: str, record_id: str, *, version: int, reason: str, actor: str
+    ) -> int:
+        with self.db.writing() as session:
+            return retract_record(
+                session=session,
+                patient_id=patient_id,
+                kind=kind,
+                record_id=record_id,
+                reason=reason,
+                expected_version=version,
+                actor=actor,
+                at=self.clock(),
+            )
+
+    # -- the pre-infusion visit
+    def _visit_key(self, patient_id: str, day: dt.date) -> str:
+        return f"{patient_id}/checklist/{day.isoformat()}"
+
+    def _visit(self, session: Session, patient_id: str, day: dt.date) -> PreInfusionChecklist | None:
+        answers: dict[str, Any] | None = None
+        clearances: dict[str, Clearance] = {}
+        for entry in entries_for(session=session, entity_id_prefix=self._visit_key(patient_id, day)):
+            if entry.action == "checklist.record" and isinstance(entry.after, dict):
+                answers = dict(entry.after)
+            elif entry.action == "checklist.clear" and isinstance(entry.after, dict):
+                c = Clearance.model_validate(entry.after)
+                clearances[c.code] = c
+            elif entry.action == "checklist.close":
+                answers, clearances = None, {}
+        if answers is None:
+            return None
+        return PreInfusionChecklist.model_validate({**answers, "clearances": tuple(clearances.values())})
+
+    def visit(self, patient_id: str) -> PreInfusionChecklist | None:
+        """Today's screening answers with the prescriber's clearances (None: not asked yet)."""
+        with self.db.reading() as session:
+            return self._visit(session, patient_id, self.today())
+
+    def record_checklist(self, patient_id: str, checklist: PreInfusionChecklist, *, actor: str) -> None:
+        day = self.today()
+        answers = checklist.model_dump(mode="json", exclude={"clearances"})
+        answers["date"] = day.isoformat()
+        with self.db.writing() as session:
+            if load_patient(session=session, patient_id=patient_id) is None:
+                raise NotFound(f"no patient {patient_id!r} in the registry")
+            append_audit(
+                session=session,
+                at=self.clock(),
+                actor=actor,
+                action="checklist.record",
+                entity="checklist",
+                entity_id=self._visit_key(patient_id, day),
+                after=answers,
+            )
+
+    def clear(self, patient_id: str, code: str, reason: str, *, prescriber: str) -> None:
+        """Record a prescriber's clearance of one reason of today's hold (or an overridable stop)."""
+        day = self.today()
+        with self.db.writing() as session:
+            patient = load_patient(session=session, patient_id=patient_id)
+            if patient is None:
+                raise NotFound(f"no patient {patient_id!r} in the registry")
+            visit = self._visit(session, patient_id, day)
+            if visit is None:
+                raise InvalidChange("answer the screening questions before a clearance")
+            a = assess(patient, day, self.profile, visit)
+            f = next((f for f in a.findings if f.code == code and f.gate is not GateEffect.NONE), None)
+            if f is None or code not in a.gate.reasons:
+                raise InvalidChange(f"{code} is not a reason of today's gate")
+            if f.gate is GateEffect.STOP and not f.overridable:
+                raise InvalidChange(f"{code} stops treatment; the label allows no override")
+            clearance = Clearance(code=code, reason=reason, prescriber=prescriber)
+            append_audit(
+                session=session,
+                at=self.clock(),
+                actor=prescriber,
+                action="checklist.clear",
+                entity="checklist",
+                entity_id=self._visit_key(patient_id, day),
+                after=clearance.model_dump(mode="json"),
+            )
+
+    def record_infusion(self, patient_id: str, infusion: Infusion, *, actor: str) -> Assessment:
+        """Record today's infusion if, and only if, the gate says go (checked in the same transaction)."""
+        day = self.today()
+        if infusion.date != day:
+            raise RecordRejected(
+                [FieldProblem("date", f"an infusion is recorded on the day it is given ({day})")]
+            )
+        with self.db.writing() as session:
+            patient = load_patient(session=session, patient_id=patient_id)
+            if patient is None:
+                raise NotFound(f"no patient {patient_id!r} in the registry")
+            visit = self._visit(session, patient_id, day)
+            before = assess(patient, day, self.profile, visit)
+            if visit is None or before.gate.decision is not Decision.GO:
+                raise GateClosed(before)
+            self.check_new_record(patient, infusion)
+            add_record(session=session, patient_id=patient_id, record=infusion, actor=actor, at=self.clock())
+            append_audit(
+                session=session,
+                at=self.clock(),
+                actor=actor,
+                action="checklist.close",
+                entity="checklist",
+                entity_id=self._visit_key(patient_id, day),
+                after={"infusion": infusion.id},
+            )
+            return before
+
+
+def _problems(error: ValidationError, kind: str) -> list[FieldProblem]:
+    out: list[FieldProblem] = []
+    for e in error.errors():
+        loc = [str(p) for p in e["loc"]]
+        if loc and loc[0] == kind:
+            loc = loc[2:] if kind != "discontinuation" else loc[1:]
+        out.append(FieldProblem(".".join(loc) or "(record)", e["msg"]))
+    return out
+
+
+def validation_problems(error: ValidationError) -> list[FieldProblem]:
+    return [
+        FieldProblem(
+            ".".join(str(p) for p in e["loc"]) or "(record)", str(e["msg"]).removeprefix("Value error, ")
+        )
+        for e in error.errors()
+    ]
+
+
+def unique_ids(existing: Iterable[str], prefix: str, day: dt.date) -> str:
+    """A record id not used yet: ``<prefix>-<yyyymmdd>-<n>``.
+
+    >>> unique_ids(["inf-20261125-1"], "inf", dt.date(2026, 11, 25))
+    'inf-20261125-2'
+    """
+    used = set(existing)
+    n = 1
+    while f"{prefix}-{day:%Y%m%d}-{n}" in used:
+        n += 1
+    return f"{prefix}-{day:%Y%m%d}-{n}"

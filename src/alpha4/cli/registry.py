@@ -1,0 +1,386 @@
+"""Commands on the registry: db upgrade/current/audit, import, export, worklist, patient, backup, restore.
+
+The database is ``ALPHA4_DATABASE_URL`` (default: a SQLite file in the user's data directory);
+the actor every change is recorded under is ``--actor``, else ``ALPHA4_ACTOR``, else the OS user.
+Store errors (database unreachable, old schema, a conflict) are one line on stderr, exit code 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from sqlalchemy.exc import DBAPIError
+
+from alpha4.knowledge import Profile, get_profile
+from alpha4.rules import Assessment, assess
+from alpha4.rules.worklist import WorklistRow, build_worklist
+from alpha4.settings import load_settings
+from alpha4.store import (
+    KINDS,
+    Database,
+    StoreError,
+    audit_head,
+    count_patients,
+    current_revision,
+    head_revision,
+    iter_patient_chunks,
+    load_current_records,
+    load_patient,
+    require_current,
+    retract_record,
+    upgrade,
+    verify_audit_chain,
+)
+from alpha4.store.backup import backup as backup_registry
+from alpha4.store.backup import restore as restore_registry
+from alpha4.store.transfer import export_patients, import_patients, read_patients
+
+from .common import ProfileName, err, out, parse_date, print_json
+from .core import print_worklist, worklist_json
+
+EXIT_STORE = 1
+
+db_app = typer.Typer(
+    help="The registry database: schema migrations and the audit chain.", no_args_is_help=True
+)
+patient_app = typer.Typer(help="One patient of the registry.", no_args_is_help=True)
+
+ActorOption = Annotated[
+    str | None, typer.Option("--actor", help="Who makes the change (default: $ALPHA4_ACTOR or the OS user)")
+]
+
+
+class ListFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+class ShowFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def store_fail(message: str) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_STORE)
+
+
+@contextmanager
+def store_errors(db: Database | None = None) -> Iterator[None]:
+    """Turn registry errors into one clear line (the URL never shows its password)."""
+    try:
+        yield
+    except StoreError as error:
+        store_fail(str(error))
+    except DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        where = f" at {db.shown_url}" if db else ""
+        store_fail(f"database error{where}: {reason}")
+
+
+@contextmanager
+def registry(*, check_schema: bool = True) -> Iterator[Database]:
+    """The configured registry, reachable and (unless told otherwise) at this alpha4's schema;
+    its connections are closed when the block ends."""
+    settings = load_settings()
+    with store_errors():
+        db = Database(settings.database_url)
+    try:
+        with store_errors(db):
+            db.check_reachable()
+            if check_schema:
+                require_current(db)
+        yield db
+    finally:
+        db.dispose()
+
+
+def actor_of(option: str | None) -> str:
+    return option.strip() if option and option.strip() else load_settings().actor
+
+
+def now() -> dt.datetime:
+    """The instant recorded for a change: read here, at the edge, never inside the store."""
+    return dt.datetime.now(dt.UTC)
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr, shown only on a terminal."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def assess_registry(db: Database, day: dt.date, profile: Profile) -> list[Assessment]:
+    """Load the whole cohort chunk by chunk (two queries a chunk) and assess every patient."""
+    assessments: list[Assessment] = []
+    with store_errors(db), db.reading() as session:
+        total = count_patients(session=session)
+        with progress_bar() as progress:
+            task = progress.add_task("assessing", total=total)
+            for chunk in iter_patient_chunks(session=session):
+                assessments.extend(assess(p, day, profile) for p in chunk)
+                progress.advance(task, len(chunk))
+    return assessments
+
+
+def worklist_csv(rows: list[WorklistRow]) -> str:
+    """One line per work item (a patient with three items has three lines), most urgent first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["patient_id", "gate", "next_infusion", "code", "item", "status", "due", "severity", "title"]
+    )
+    for r in rows:
+        for i in r.items:
+            writer.writerow(
+                [
+                    r.patient_id,
+                    r.gate,
+                    r.next_infusion or "",
+                    i.code or "",
+                    i.item or "",
+                    i.status,
+                    i.due or "",
+                    i.severity or "",
+                    i.title,
+                ]
+            )
+    return buffer.getvalue()
+
+
+def emit_worklist(rows: list[WorklistRow], format: ListFormat, limit: int | None) -> None:
+    if format is ListFormat.JSON:
+        print_json([worklist_json(r) for r in rows])
+    elif format is ListFormat.CSV:
+        typer.echo(worklist_csv(rows), nl=False)
+    else:
+        shown = rows if limit is None else rows[:limit]
+        print_worklist(shown)
+        if len(rows) > len(shown):
+            out.print(f"[dim]... {len(rows) - len(shown)} more rows (--limit)[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the registry commands to ``app``."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(patient_app, name="patient")
+
+    @app.command("import")
+    def import_command(
+        files: Annotated[
+            list[Path], typer.Argument(help="Patient JSON, a JSON array, or NDJSON", metavar="FILE...")
+        ],
+        actor: ActorOption = None,
+        as_of: Annotated[
+            str | None, typer.Option("--as-of", help="Refuse records dated after this day (default today)")
+        ] = None,
+        batch_size: Annotated[
+            int, typer.Option("--batch-size", min=1, help="Patients per transaction (each patient is atomic)")
+        ] = 200,
+    ) -> None:
+        """Import patient records; each patient all-or-nothing, bad records reported, the rest go on."""
+        day = parse_date(as_of, "--as-of")
+        who, at = actor_of(actor), now()
+        with registry() as db:
+            with progress_bar() as progress, store_errors(db):
+                task = progress.add_task("importing", total=None)
+                items = (item for path in files for item in read_patients(path, not_after=day))
+                report = import_patients(
+                    db,
+                    items,
+                    actor=who,
+                    at=at,
+                    batch_size=batch_size,
+                    progress=lambda n: progress.update(task, completed=n),
+                )
+            for rejected in report.rejected:
+                err.print(f"[red]rejected[/] {escape(str(rejected))}", highlight=False, soft_wrap=True)
+            out.print(
+                f"imported: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+                f"{report.rejected_patients} rejected ({report.records_added} records added, "
+                f"{report.records_corrected} corrected)",
+                highlight=False,
+            )
+            if report.rejected:
+                raise typer.Exit(EXIT_STORE)
+
+    @app.command("export")
+    def export_command(
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="NDJSON file to write (default: standard output)"),
+        ] = None,
+    ) -> None:
+        """Write every patient's current timeline as NDJSON (the import format), ordered by patient id."""
+        with registry() as db:
+            with store_errors(db), db.reading() as session:
+                if output is None:
+                    count = export_patients(session=session, out=sys.stdout)
+                else:
+                    with output.open("w", encoding="utf-8") as handle:
+                        count = export_patients(session=session, out=handle)
+            err.print(f"exported {count} patients", highlight=False)
+
+    @app.command("worklist")
+    def worklist_command(
+        as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
+        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
+        format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.TEXT,
+        limit: Annotated[int | None, typer.Option("--limit", min=1, help="Rows to print (text)")] = None,
+    ) -> None:
+        """What is due, overdue or alarming across the registry, most urgent first."""
+        day = parse_date(as_of, "--as-of")
+        with registry() as db:
+            rows = build_worklist(assess_registry(db, day, get_profile(profile.value)))
+            emit_worklist(rows, format, limit)
+
+    @app.command("backup")
+    def backup_command(path: Annotated[Path, typer.Argument(help="New file to write")]) -> None:
+        """A consistent online copy of the registry (SQLite); pg_dump custom format on PostgreSQL."""
+        with registry() as db:
+            with store_errors(db):
+                backup_registry(db, path)
+            out.print(f"backed up {db.shown_url} to {path}", highlight=False)
+
+    @app.command("restore")
+    def restore_command(
+        path: Annotated[Path, typer.Argument(help="A file written by `alpha4 backup`")],
+        yes: Annotated[bool, typer.Option("--yes", help="Replace a registry that holds patients")] = False,
+    ) -> None:
+        """Replace the registry with a backup (checked first: integrity, schema, audit chain)."""
+        with registry(check_schema=False) as db:
+            with store_errors(db):
+                if current_revision(db) is not None and not yes:
+                    with db.reading() as session:
+                        if count_patients(session=session):
+                            store_fail(f"{db.shown_url} holds patients: pass --yes to replace it with {path}")
+                restore_registry(db, path)
+                require_current(db)
+            out.print(f"restored {db.shown_url} from {path}", highlight=False)
+
+    @db_app.command("upgrade")
+    def db_upgrade() -> None:
+        """Create or migrate the registry schema to this alpha4's version."""
+        with registry(check_schema=False) as db:
+            with store_errors(db):
+                before, after = upgrade(db)
+            out.print(f"{db.shown_url}: schema {before or '(empty)'} -> {after}", highlight=False)
+
+    @db_app.command("current")
+    def db_current() -> None:
+        """The registry's schema version and the one this alpha4 needs."""
+        with registry(check_schema=False) as db:
+            with store_errors(db):
+                current, head = current_revision(db), head_revision()
+            state = "up to date" if current == head else "run `alpha4 db upgrade`"
+            out.print(
+                f"{db.shown_url}: schema {current or '(empty)'}, alpha4 needs {head}: {state}",
+                highlight=False,
+            )
+
+    @db_app.command("audit")
+    def db_audit() -> None:
+        """Verify the audit log's hash chain; print the head hash to keep elsewhere."""
+        with registry() as db:
+            with store_errors(db), db.reading() as session:
+                broken = verify_audit_chain(session=session)
+                seq, digest = audit_head(session=session)
+            if broken:
+                store_fail(f"audit chain broken: {broken}")
+            out.print(f"audit chain intact: {seq} entries, head {digest}", highlight=False)
+
+    @patient_app.command("show")
+    def patient_show(
+        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT,
+    ) -> None:
+        """A patient's current timeline (JSON: the patient record in the published schema)."""
+        with registry() as db:
+            with store_errors(db), db.reading() as session:
+                patient = load_patient(session=session, patient_id=patient_id)
+                if patient is None:
+                    store_fail(f"no patient {patient_id!r} in the registry")
+                records = load_current_records(session=session, patient_id=patient_id)
+            if format is ShowFormat.JSON:
+                typer.echo(patient.to_json())
+                return
+            out.print(
+                f"[bold]{escape(patient.id)}[/] born {patient.birth_date}, {patient.sex.value}, "
+                f"{patient.indication.disease.value}"
+                + (f", site {escape(patient.site)}" if patient.site else "")
+            )
+            table = Table("kind", "record", "version", "date", "recorded", "by", "content")
+            for r in records:
+                content = json.dumps(
+                    {k: v for k, v in r.payload.items() if k not in ("id", "date")}, ensure_ascii=False
+                )
+                if r.kind == "patient":
+                    content = "[dim]demographics and indication (see --format json)[/]"
+                elif r.retracted:
+                    content = f"[dim]retracted: {escape(r.retraction_reason or '')}[/]"
+                else:
+                    content = escape(content if len(content) <= 70 else content[:67] + "...")
+                table.add_row(
+                    r.kind,
+                    escape(r.record_id),
+                    str(r.version),
+                    str(r.payload.get("date") or r.payload.get("start") or ""),
+                    r.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                    escape(r.recorded_by),
+                    content,
+                )
+            out.print(table)
+
+    @patient_app.command("retract")
+    def patient_retract(
+        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS[1:])}")],
+        record_id: Annotated[str, typer.Argument(metavar="RECORD_ID")],
+        reason: Annotated[str, typer.Option("--reason", help="Why the record is withdrawn (kept for ever)")],
+        version: Annotated[int, typer.Option("--version", help="The version you read (`patient show`)")],
+        actor: ActorOption = None,
+    ) -> None:
+        """Retract a record (the registry never deletes): a new version with the reason."""
+        who, at = actor_of(actor), now()
+        with registry() as db:
+            with store_errors(db), db.writing() as session:
+                new = retract_record(
+                    session=session,
+                    patient_id=patient_id,
+                    kind=kind,
+                    record_id=record_id,
+                    reason=reason,
+                    expected_version=version,
+                    actor=who,
+                    at=at,
+                )
+            out.print(f"{patient_id}/{kind}/{record_id}: retracted as version {new}", highlight=False)

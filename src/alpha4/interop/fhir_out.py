@@ -1,0 +1,806 @@
+"""alpha4 -> FHIR R4: a patient's timeline as a Bundle, an assessment as FHIR resources.
+
+Every resource is built as JSON and then validated by the ``fhir.resources`` R4B
+models (wire-compatible with R4 for these resources) before it leaves this module.
+Each resource carries the alpha4 record id as an identifier, so re-importing the
+bundle (:mod:`alpha4.interop.fhir_in`) rebuilds the same timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+
+from alpha4.domain import (
+    AdverseEvent,
+    AdverseEventCategory,
+    Disease,
+    Infusion,
+    JcvResult,
+    Medication,
+    MedicineClass,
+    MriScan,
+    Patient,
+    PregnancyStatus,
+    Serostatus,
+)
+from alpha4.knowledge.codes import LAB_CODES
+from alpha4.rules import Assessment
+from alpha4.rules.findings import Finding, GateEffect
+from alpha4.rules.findings import Severity as FindingSeverity
+from alpha4.rules.schedule import ScheduleItem, Status
+
+from . import codes as c
+
+JsonDict = dict[str, Any]
+
+_FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+
+
+def fhir_id(record_id: str) -> str:
+    """A FHIR resource id for an alpha4 record id (kept as is when FHIR allows it).
+
+    >>> fhir_id("ms-new-start-inf-1"), fhir_id("lab:1/2")
+    ('ms-new-start-inf-1', 'h-b441a62b10a035129c119a5e58f871a5d7d23f41')
+    """
+    if _FHIR_ID.match(record_id):
+        return record_id
+    return "h-" + hashlib.sha1(record_id.encode()).hexdigest()
+
+
+def coding(system: str, code: str, display: str | None = None) -> JsonDict:
+    out: JsonDict = {"system": system, "code": code}
+    if display:
+        out["display"] = display
+    return out
+
+
+def concept(*codings: JsonDict, text: str | None = None) -> JsonDict:
+    out: JsonDict = {}
+    if codings:
+        out["coding"] = list(codings)
+    if text:
+        out["text"] = text
+    return out
+
+
+def local(code: str, display: str | None = None) -> JsonDict:
+    return coding(c.ALPHA4, code, display)
+
+
+def ext(name: str, **value: Any) -> JsonDict:
+    return {"url": c.EXT + name, **value}
+
+
+def _day(d: dt.date) -> str:
+    return d.isoformat()
+
+
+def _quantity(value: float, unit: str, code: str | None = None) -> JsonDict:
+    return {"value": value, "unit": unit, "system": c.UCUM, "code": code or unit}
+
+
+class _Builder:
+    """Collects the resources of one patient's bundle."""
+
+    def __init__(self, patient: Patient) -> None:
+        self.patient = patient
+        self.pid = fhir_id(patient.id)
+        self.subject = {"reference": f"Patient/{self.pid}"}
+        self.resources: list[JsonDict] = []
+
+    def add(
+        self, resource_type: str, record_id: str, body: JsonDict, *, single_identifier: bool = False
+    ) -> str:
+        rid = fhir_id(record_id)
+        identifier = {"system": c.RECORD_ID, "value": record_id}
+        resource: JsonDict = {
+            "resourceType": resource_type,
+            "id": rid,
+            "identifier": identifier if single_identifier else [identifier],
+            **body,
+        }
+        self.resources.append(resource)
+        return f"{resource_type}/{rid}"
+
+    def observation(self, record_id: str, code: JsonDict, *, category: str | None = None, **body: Any) -> str:
+        resource: JsonDict = {"status": "final"}
+        if category:
+            resource["category"] = [concept(coding(c.OBSERVATION_CATEGORY, category))]
+        resource["code"] = code
+        resource["subject"] = self.subject
+        resource.update(body)
+        return self.add("Observation", record_id, resource)
+
+
+def patient_to_bundle(patient: Patient) -> JsonDict:
+    """The patient's whole timeline as a FHIR R4 ``collection`` Bundle (validated).
+
+    >>> from alpha4.domain.builders import ms_patient
+    >>> b = patient_to_bundle(ms_patient(first_infusion=dt.date(2024, 1, 1), infusions=2))
+    >>> b["type"], [e["resource"]["resourceType"] for e in b["entry"]][:4]
+    ('collection', ['Patient', 'Condition', 'MedicationAdministration', 'MedicationAdministration'])
+    """
+    b = _Builder(patient)
+    p = patient
+    body: JsonDict = {"gender": p.sex.value, "birthDate": _day(p.birth_date)}
+    if p.site:
+        body["managingOrganization"] = {"display": p.site}
+    b.resources.append(
+        {
+            "resourceType": "Patient",
+            "id": b.pid,
+            "identifier": [{"system": c.PATIENT_ID, "value": p.id}],
+            **body,
+        }
+    )
+    _indication(b)
+    if p.prior_immunosuppressant_reported is not None:
+        b.observation(
+            f"{p.id}-prior-is",
+            concept(local(c.LOCAL["prior-is"], "Prior immunosuppressant use (prescriber's report)")),
+            valueBoolean=p.prior_immunosuppressant_reported,
+        )
+    if p.extended_interval_weeks is not None:
+        b.add(
+            "MedicationRequest",
+            f"{p.id}-natalizumab-order",
+            {
+                "status": "active",
+                "intent": "order",
+                "medicationCodeableConcept": _natalizumab_concept(None),
+                "subject": b.subject,
+                "dosageInstruction": [
+                    {
+                        "timing": {
+                            "repeat": {
+                                "frequency": 1,
+                                "period": p.extended_interval_weeks,
+                                "periodUnit": "wk",
+                            }
+                        }
+                    }
+                ],
+            },
+        )
+    for w in p.weights:
+        b.observation(
+            w.id,
+            concept(coding(c.LOINC, c.BODY_WEIGHT, "Body weight")),
+            category="vital-signs",
+            effectiveDateTime=_day(w.date),
+            valueQuantity=_quantity(w.weight_kg, "kg"),
+        )
+    for m in p.medications:
+        _medication(b, m)
+    for preg in p.pregnancies:
+        value = {
+            PregnancyStatus.PREGNANT: concept(
+                coding(c.SNOMED, c.PREGNANT_SNOMED.code, c.PREGNANT_SNOMED.display)
+            ),
+            PregnancyStatus.NOT_PREGNANT: concept(
+                coding(c.SNOMED, c.NOT_PREGNANT_SNOMED.code, c.NOT_PREGNANT_SNOMED.display)
+            ),
+            PregnancyStatus.ENDED: concept(local(c.LOCAL["pregnancy-ended"], "Pregnancy ended")),
+        }[preg.status]
+        components: list[JsonDict] = []
+        if preg.gestational_weeks is not None:
+            components.append(
+                {
+                    "code": concept(local(c.LOCAL["gestational-age"], "Gestational age")),
+                    "valueQuantity": _quantity(preg.gestational_weeks, "wk"),
+                }
+            )
+        if preg.end_date is not None:
+            components.append(
+                {
+                    "code": concept(local("pregnancy-end-date", "Pregnancy end date")),
+                    "valueDateTime": _day(preg.end_date),
+                }
+            )
+        extra: JsonDict = {"component": components} if components else {}
+        b.observation(
+            preg.id,
+            concept(coding(c.LOINC, c.PREGNANCY_STATUS, "Pregnancy status")),
+            effectiveDateTime=_day(preg.date),
+            valueCodeableConcept=value,
+            **extra,
+        )
+    for lac in p.lactation:
+        period: JsonDict = {"start": _day(lac.date)}
+        if lac.end_date:
+            period["end"] = _day(lac.end_date)
+        b.observation(
+            lac.id,
+            concept(local(c.LOCAL["lactation"], "Breastfeeding")),
+            effectivePeriod=period,
+            valueBoolean=True,
+        )
+    for h in p.hypersensitivities:
+        codings = [coding(c.RXNORM, c.NATALIZUMAB_RXCUI, "natalizumab")] if h.to_natalizumab else []
+        reaction: JsonDict = {
+            "manifestation": [concept(text=h.description or "Hypersensitivity reaction")],
+            "severity": h.severity.value,
+        }
+        b.add(
+            "AllergyIntolerance",
+            h.id,
+            {
+                "clinicalStatus": concept(coding(c.ALLERGY_CLINICAL, "active")),
+                "type": "allergy",
+                "category": ["medication"],
+                "code": concept(*codings, text=h.agent),
+                "patient": b.subject,
+                "onsetDateTime": _day(h.date),
+                "recordedDate": _day(h.date),
+                "reaction": [reaction],
+                **({"note": [{"text": h.description}]} if h.description else {}),
+            },
+        )
+    for inf in p.infusions:
+        _infusion(b, inf)
+    for lab in p.labs:
+        known = LAB_CODES.value.get(lab.loinc)
+        rng: JsonDict = {}
+        if lab.reference_low is not None:
+            rng["low"] = _quantity(lab.reference_low, lab.unit)
+        if lab.reference_high is not None:
+            rng["high"] = _quantity(lab.reference_high, lab.unit)
+        b.observation(
+            lab.id,
+            concept(coding(c.LOINC, lab.loinc, known.display if known else None)),
+            category="laboratory",
+            effectiveDateTime=_day(lab.date),
+            valueQuantity=_quantity(lab.value, lab.unit),
+            **({"referenceRange": [rng]} if rng else {}),
+        )
+    for jcv in p.jcv_results:
+        _jcv(b, jcv)
+    for ab in p.antibody_results:
+        interp = "POS" if ab.positive else "NEG"
+        result: JsonDict = (
+            {"valueQuantity": _quantity(ab.concentration_ug_per_ml, "ug/mL")}
+            if ab.concentration_ug_per_ml is not None
+            else {"valueCodeableConcept": concept(text="Positive" if ab.positive else "Negative")}
+        )
+        b.observation(
+            ab.id,
+            concept(coding(c.LOINC, c.NATALIZUMAB_ANTIBODY, "Natalizumab Ab [Presence] in Serum")),
+            category="laboratory",
+            effectiveDateTime=_day(ab.date),
+            interpretation=[concept(coding(c.INTERPRETATION, interp))],
+            **result,
+        )
+    for lvl in p.drug_levels:
+        comp: JsonDict = {}
+        if lvl.hours_after_dose is not None:
+            comp["component"] = [
+                {
+                    "code": concept(local("hours-after-dose", "Hours after dose")),
+                    "valueQuantity": _quantity(lvl.hours_after_dose, "h"),
+                }
+            ]
+        b.observation(
+            lvl.id,
+            concept(
+                local(c.LOCAL["drug-level"], "Natalizumab serum concentration"), text="natalizumab level"
+            ),
+            category="laboratory",
+            effectiveDateTime=_day(lvl.date),
+            valueQuantity=_quantity(lvl.concentration_ug_per_ml, "ug/mL"),
+            **comp,
+        )
+    for mri in p.mri_scans:
+        _mri(b, mri)
+    for r in p.relapses:
+        extension = (
+            [] if r.steroid_treated is None else [ext("steroid-treated", valueBoolean=r.steroid_treated)]
+        )
+        b.add(
+            "Condition",
+            r.id,
+            {
+                **({"extension": extension} if extension else {}),
+                "code": concept(local(c.LOCAL["relapse"], "Multiple sclerosis relapse"), text="MS relapse"),
+                **(
+                    {"severity": concept(local(f"severity-{r.severity.value}"), text=r.severity.value)}
+                    if r.severity
+                    else {}
+                ),
+                "subject": b.subject,
+                "onsetDateTime": _day(r.date),
+            },
+        )
+    for e in p.edss_scores:
+        b.observation(
+            e.id,
+            concept(
+                coding(c.SNOMED, c.EDSS_SNOMED.code, c.EDSS_SNOMED.display),
+                local(c.LOCAL["edss"], "EDSS"),
+            ),
+            category="survey",
+            effectiveDateTime=_day(e.date),
+            valueQuantity={"value": e.score, "unit": "{score}", "system": c.UCUM, "code": "{score}"},
+        )
+    for s in p.crohns_scores:
+        b.observation(
+            s.id,
+            concept(local(f"crohns-score-{s.index.value}", s.index.value.upper())),
+            category="survey",
+            effectiveDateTime=_day(s.date),
+            valueQuantity={"value": s.score, "unit": "{score}", "system": c.UCUM, "code": "{score}"},
+        )
+    for ae in p.adverse_events:
+        _adverse_event(b, ae)
+    for a in p.authorizations:
+        period = {"start": _day(a.date), **({"end": _day(a.valid_until)} if a.valid_until else {})}
+        b.add(
+            "Task",
+            a.id,
+            {
+                "status": "completed",
+                "intent": "order",
+                "code": concept(local(f"rems-{a.kind.value}", a.kind.value.replace("_", " "))),
+                "for": b.subject,
+                "authoredOn": _day(a.date),
+                "executionPeriod": period,
+            },
+        )
+    if p.discontinuation is not None:
+        d = p.discontinuation
+        b.add(
+            "MedicationStatement",
+            d.id,
+            {
+                "status": "stopped",
+                "statusReason": [concept(text=d.reason)],
+                "medicationCodeableConcept": _natalizumab_concept(None),
+                "subject": b.subject,
+                "effectiveDateTime": _day(d.date),
+                "dateAsserted": _day(d.date),
+            },
+        )
+    for o in p.other_records:
+        b.add(
+            "Basic",
+            o.id,
+            {
+                "extension": [ext("other-record-data", valueString=json.dumps(o.data, sort_keys=True))],
+                "code": concept(
+                    local(c.LOCAL["other-record"], "alpha4 record kept uninterpreted"), text=o.type
+                ),
+                "subject": b.subject,
+                "created": _day(o.date),
+            },
+        )
+    return make_bundle(b.resources, "collection")
+
+
+def make_bundle(resources: Iterable[JsonDict], kind: str) -> JsonDict:
+    """A validated Bundle of ``resources`` (``fullUrl`` from alpha4's base and the resource id)."""
+    entries = [
+        {"fullUrl": f"{c.BASE}/{r['resourceType']}/{r['id']}", "resource": validate(r)} for r in resources
+    ]
+    bundle: JsonDict = {"resourceType": "Bundle", "type": kind, "entry": entries}
+    return validate(bundle)
+
+
+def validate(resource: JsonDict) -> JsonDict:
+    """Validate one resource with the R4B model and return its JSON form (raises ValidationError)."""
+    model = get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    out: JsonDict = json.loads(model.model_dump_json(exclude_none=True))
+    return out
+
+
+def _indication(b: _Builder) -> None:
+    ind = b.patient.indication
+    codings: list[JsonDict] = []
+    for text in ind.codes:
+        scheme, _, code = text.partition(":")
+        system = {"SNOMED": c.SNOMED, "ICD10": c.ICD10CM, "ICD10CM": c.ICD10CM}.get(scheme.upper())
+        if system and code:
+            codings.append(coding(system, code))
+    if not codings:
+        if ind.disease is Disease.MULTIPLE_SCLEROSIS:
+            sct = c.COURSE_SNOMED.get(ind.ms_course) if ind.ms_course else None
+            codings.append(coding(c.SNOMED, sct or c.MS_SNOMED.code))
+        else:
+            codings.append(coding(c.SNOMED, c.CROHNS_SNOMED.code, c.CROHNS_SNOMED.display))
+    codings.append(local(c.LOCAL["indication"], "Natalizumab indication"))
+    if ind.ms_course:
+        codings.append(local(f"ms-course-{ind.ms_course.value}"))
+    text = "Multiple sclerosis" if ind.disease is Disease.MULTIPLE_SCLEROSIS else "Crohn's disease"
+    cond_id = f"{b.patient.id}-indication"
+    ref = b.add(
+        "Condition",
+        cond_id,
+        {
+            "clinicalStatus": concept(coding(c.CONDITION_CLINICAL, "active")),
+            "verificationStatus": concept(coding(c.CONDITION_VERIFICATION, "confirmed")),
+            "category": [concept(coding(c.CONDITION_CATEGORY, "problem-list-item"))],
+            "code": concept(*codings, text=text),
+            "subject": b.subject,
+            **({"recordedDate": _day(ind.diagnosis_date)} if ind.diagnosis_date else {}),
+        },
+    )
+    flags: list[tuple[str, bool | None]] = []
+    if ind.ms_activity is not None:
+        flags += [
+            ("highly-active-despite-dmt", ind.ms_activity.despite_full_course_of_dmt),
+            ("rapidly-evolving-severe", ind.ms_activity.rapidly_evolving_severe),
+        ]
+    if ind.crohns is not None:
+        flags += [
+            ("crohns-moderate-severe", ind.crohns.moderately_to_severely_active),
+            ("crohns-inflammation", ind.crohns.evidence_of_inflammation),
+            ("crohns-conventional-inadequate", ind.crohns.conventional_therapy_inadequate),
+        ]
+    for key, value in flags:
+        if value is not None:
+            b.observation(
+                f"{b.patient.id}-{key}",
+                concept(local(c.LOCAL[key])),
+                focus=[{"reference": ref}],
+                valueBoolean=value,
+            )
+    if ind.crohns is not None:
+        for n, course in enumerate(ind.crohns.anti_tnf_courses, start=1):
+            known = c.BY_NAME.get(course.drug.lower())
+            period: JsonDict = {}
+            if course.start:
+                period["start"] = _day(course.start)
+            if course.end:
+                period["end"] = _day(course.end)
+            b.add(
+                "MedicationStatement",
+                f"{b.patient.id}-anti-tnf-{n}",
+                {
+                    "status": "completed",
+                    "statusReason": [concept(local(f"anti-tnf-{course.outcome.value}"))],
+                    "category": concept(
+                        local(c.LOCAL["anti-tnf-course"], "TNF-alpha inhibitor before natalizumab")
+                    ),
+                    "medicationCodeableConcept": concept(
+                        *([coding(c.RXNORM, known.rxcui, known.name)] if known else []), text=course.drug
+                    ),
+                    "subject": b.subject,
+                    **({"effectivePeriod": period} if period else {}),
+                },
+            )
+
+
+def _natalizumab_concept(product: Any) -> JsonDict:
+    codings = [coding(c.RXNORM, c.NATALIZUMAB_RXCUI, "natalizumab")]
+    if product is not None:
+        codings.append(local(f"product-{product.value}"))
+        return concept(*codings, text="Tyruko" if product.value == "tyruko" else "Tysabri")
+    return concept(*codings, text="natalizumab")
+
+
+def _medication(b: _Builder, m: Medication) -> None:
+    period: JsonDict = {}
+    if m.start:
+        period["start"] = _day(m.start)
+    if m.end:
+        period["end"] = _day(m.end)
+    klass = local(f"medicine-class-{m.medicine_class.value}")
+    if m.medicine_class is MedicineClass.PLASMA_EXCHANGE:
+        b.add(
+            "Procedure",
+            m.id,
+            {
+                "status": "completed" if m.end or m.start else "unknown",
+                "category": concept(klass),
+                "code": concept(local(c.LOCAL["plasma-exchange"], "Plasma exchange"), text=m.name),
+                "subject": b.subject,
+                **({"performedPeriod": period} if period else {}),
+            },
+        )
+        return
+    dosage = [{"route": concept(local(f"route-{m.route.value}"), text=m.route.value)}] if m.route else []
+    b.add(
+        "MedicationStatement",
+        m.id,
+        {
+            "status": "completed" if m.end else "active",
+            "category": concept(klass),
+            "medicationCodeableConcept": concept(
+                *([coding(c.RXNORM, m.rxnorm)] if m.rxnorm else []), text=m.name
+            ),
+            "subject": b.subject,
+            **({"effectivePeriod": period} if period else {}),
+            **({"dosage": dosage} if dosage else {}),
+        },
+    )
+
+
+def _infusion(b: _Builder, inf: Infusion) -> None:
+    extension = (
+        [ext("observation-minutes", valueInteger=inf.observation_minutes)]
+        if inf.observation_minutes is not None
+        else []
+    )
+    ref = b.add(
+        "MedicationAdministration",
+        inf.id,
+        {
+            **({"extension": extension} if extension else {}),
+            "status": "completed",
+            "medicationCodeableConcept": _natalizumab_concept(inf.product),
+            "subject": b.subject,
+            "effectiveDateTime": _day(inf.date),
+            "dosage": {
+                "route": concept(local(f"route-{inf.route.value}"), text=inf.route.value),
+                "dose": _quantity(inf.dose_mg, "mg"),
+            },
+        },
+    )
+    r = inf.reaction
+    if r is None:
+        return
+    severity = "mild" if r.grade == 1 else "moderate" if r.grade == 2 else "severe"
+    extensions = [ext("ctcae-grade", valueInteger=r.grade)]
+    if r.onset_minutes is not None:
+        extensions.append(ext("onset-minutes", valueInteger=r.onset_minutes))
+    b.add(
+        "AdverseEvent",
+        f"{inf.id}-reaction",
+        {
+            "extension": extensions,
+            "actuality": "actual",
+            "event": concept(local(f"reaction-{r.kind.value}"), text=r.description or r.kind.value),
+            "subject": b.subject,
+            "date": _day(inf.date),
+            "severity": concept(
+                coding("http://terminology.hl7.org/CodeSystem/adverse-event-severity", severity)
+            ),
+            "suspectEntity": [{"instance": {"reference": ref}}],
+        },
+        single_identifier=True,
+    )
+
+
+_SEROSTATUS_CODE = {Serostatus.POSITIVE: "POS", Serostatus.NEGATIVE: "NEG", Serostatus.INDETERMINATE: "IND"}
+
+
+def _jcv(b: _Builder, jcv: JcvResult) -> None:
+    method = concept(local(f"jcv-assay-{jcv.assay.value}"), text=jcv.assay.value)
+    if jcv.serostatus is not None:
+        b.observation(
+            jcv.id,
+            concept(coding(c.LOINC, c.JCV_ANTIBODY, "JC virus Ab [Presence] in Serum")),
+            category="laboratory",
+            effectiveDateTime=_day(jcv.date),
+            valueCodeableConcept=concept(text=jcv.serostatus.value.capitalize()),
+            interpretation=[concept(coding(c.INTERPRETATION, _SEROSTATUS_CODE[jcv.serostatus]))],
+            method=method,
+        )
+    if jcv.index is not None:
+        resource_id = f"{jcv.id}-index"
+        b.observation(
+            resource_id,
+            concept(coding(c.LOINC, c.JCV_INDEX, "JC virus Ab index")),
+            category="laboratory",
+            effectiveDateTime=_day(jcv.date),
+            valueQuantity={"value": jcv.index, "unit": "{index}", "system": c.UCUM, "code": "{index}"},
+            method=method,
+            derivedFrom=[{"reference": f"Observation/{fhir_id(jcv.id)}"}],
+        )
+
+
+def _mri(b: _Builder, mri: MriScan) -> None:
+    results = []
+    for key, value in (
+        ("new-t2", mri.new_t2_lesions),
+        ("enlarging-t2", mri.enlarging_t2_lesions),
+        ("gd-enhancing", mri.gadolinium_enhancing_lesions),
+    ):
+        if value is not None:
+            results.append(
+                {
+                    "reference": b.observation(
+                        f"{mri.id}-{key}",
+                        concept(local(c.LOCAL[key])),
+                        category="imaging",
+                        effectiveDateTime=_day(mri.date),
+                        valueInteger=value,
+                    )
+                }
+            )
+    codings = [local(c.LOCAL["mri"], "MRI of brain"), local(f"mri-{mri.kind.value}")]
+    if mri.contrast:
+        codings.append(local("mri-contrast", "with gadolinium contrast"))
+    conclusion = [concept(local(c.LOCAL["pml-suspected"], "PML suspected"))] if mri.pml_suspected else []
+    b.add(
+        "DiagnosticReport",
+        mri.id,
+        {
+            "status": "final",
+            "category": [concept(coding(c.DIAGNOSTIC_SERVICE, "RAD", "Radiology"))],
+            "code": concept(*codings, text="MRI brain"),
+            "subject": b.subject,
+            "effectiveDateTime": _day(mri.date),
+            **({"result": results} if results else {}),
+            **({"conclusion": mri.report} if mri.report else {}),
+            **({"conclusionCode": conclusion} if conclusion else {}),
+        },
+    )
+
+
+def _adverse_event(b: _Builder, ae: AdverseEvent) -> None:
+    codings = [local(f"adverse-event-{ae.category.value}")]
+    if ae.category is AdverseEventCategory.PML:
+        codings = [
+            coding(c.SNOMED, c.PML_SNOMED.code, c.PML_SNOMED.display),
+            coding(c.ICD10CM, c.PML_ICD10),
+            *codings,
+        ]
+    resolved = ae.resolved_on is not None
+    b.add(
+        "Condition",
+        ae.id,
+        {
+            "extension": [ext("serious", valueBoolean=ae.serious)],
+            "clinicalStatus": concept(coding(c.CONDITION_CLINICAL, "resolved" if resolved else "active")),
+            "verificationStatus": concept(
+                coding(c.CONDITION_VERIFICATION, "confirmed" if ae.confirmed else "provisional")
+            ),
+            "code": concept(*codings, text=ae.term),
+            "subject": b.subject,
+            "onsetDateTime": _day(ae.date),
+            **({"abatementDateTime": _day(ae.resolved_on)} if ae.resolved_on else {}),
+        },
+    )
+
+
+# --- the assessment as FHIR ------------------------------------------------------------------
+_ISSUE_SEVERITY = {
+    FindingSeverity.CRITICAL: "high",
+    FindingSeverity.WARNING: "moderate",
+    FindingSeverity.INFO: "low",
+}
+
+# Schedule items that alpha4 can order, with what to order.
+_ORDER_FOR_ITEM = {
+    "jcv_antibody_test": "jcv",
+    "antibody_test": "antibody",
+    "mri": "mri",
+    "complete_blood_count": "cbc",
+    "liver_function_tests": "lft",
+}
+
+
+def issue_severity(f: Finding) -> str:
+    """DetectedIssue.severity for a finding: a stop is always ``high``.
+
+    >>> from alpha4.rules.findings import finding
+    >>> issue_severity(finding("PML_JCV_MISSING", "x")), issue_severity(finding("PML_CONFIRMED", "x"))
+    ('moderate', 'high')
+    """
+    return "high" if f.gate is GateEffect.STOP else _ISSUE_SEVERITY[f.severity]
+
+
+def detected_issue(f: Finding, patient_ref: str, as_of: dt.date, n: int) -> JsonDict:
+    evidence = []
+    for e in f.evidence:
+        item: JsonDict = {}
+        if e.source_ref:
+            item["detail"] = [{"reference": e.source_ref}]
+        label = " ".join(x for x in (e.record_type, e.record_id or "", str(e.date or ""), e.value) if x)
+        item["code"] = [concept(text=label)]
+        evidence.append(item)
+    return {
+        "resourceType": "DetectedIssue",
+        "id": f"issue-{n}-{f.code.lower().replace('_', '-')}",
+        "status": "final",
+        "code": concept(coding(c.FINDING_CODES, f.code, f.title), text=f.title),
+        "severity": issue_severity(f),
+        "patient": {"reference": patient_ref},
+        "identifiedDateTime": as_of.isoformat(),
+        "detail": f.detail,
+        **({"reference": f.sources[0].rsplit(" <", 1)[-1].rstrip(">")} if _url_source(f) else {}),
+        **({"evidence": evidence} if evidence else {}),
+        "mitigation": [{"action": concept(text=f.action)}],
+    }
+
+
+def _url_source(f: Finding) -> bool:
+    return bool(f.sources) and f.sources[0].endswith(">") and "<http" in f.sources[0]
+
+
+def risk_assessment(a: Assessment, patient_ref: str) -> JsonDict | None:
+    """PML risk as a RiskAssessment: probability per 1,000 as a decimal, with the table as basis."""
+    if a.pml is None:
+        return None
+    r = a.pml
+    basis = [{"display": f"{r.table_title}: {r.band} ({r.source})"}]
+    return {
+        "resourceType": "RiskAssessment",
+        "id": "pml-risk",
+        "status": "final",
+        "subject": {"reference": patient_ref},
+        "occurrenceDateTime": a.as_of.isoformat(),
+        "code": concept(local("pml-risk", "PML risk on natalizumab")),
+        "basis": basis,
+        "prediction": [
+            {
+                "outcome": concept(
+                    coding(c.SNOMED, c.PML_SNOMED.code, c.PML_SNOMED.display),
+                    text="Progressive multifocal leukoencephalopathy",
+                ),
+                "probabilityDecimal": round(r.risk_per_1000 / 1000, 8),
+                "qualitativeRisk": concept(
+                    coding(
+                        "http://terminology.hl7.org/CodeSystem/risk-probability",
+                        "high" if a.pml_higher_risk else "low",
+                    )
+                )
+                if a.pml_higher_risk is not None
+                else None,
+                "rationale": f"{r.qualifier}{r.risk_per_1000} per 1,000 ({r.band}; {r.table})",
+            }
+        ],
+        "note": [{"text": n} for n in r.notes] or None,
+    }
+
+
+def service_request(item: ScheduleItem, patient_ref: str, as_of: dt.date) -> JsonDict | None:
+    """A proposed order for a due or overdue test (JCV, antibodies, MRI, labs); None for others."""
+    key = _ORDER_FOR_ITEM.get(item.item)
+    if key is None or item.status not in (Status.DUE, Status.OVERDUE, Status.DUE_SOON):
+        return None
+    code = c.ORDERABLE[key]
+    return {
+        "resourceType": "ServiceRequest",
+        "id": f"order-{key}",
+        "status": "draft",
+        "intent": "proposal",
+        "code": concept(coding(code.system, code.code, code.display), text=code.display),
+        "subject": {"reference": patient_ref},
+        "authoredOn": as_of.isoformat(),
+        **({"occurrenceDateTime": item.due.isoformat()} if item.due else {}),
+        "reasonCode": [concept(text=item.reason)] if item.reason else None,
+        "priority": "urgent" if item.status is Status.OVERDUE else "routine",
+    }
+
+
+def assessment_to_bundle(a: Assessment, patient_ref: str | None = None) -> JsonDict:
+    """An assessment as a ``collection`` Bundle: DetectedIssue per finding, RiskAssessment, ServiceRequests.
+
+    >>> from alpha4.domain.builders import ms_patient
+    >>> from alpha4.knowledge import US
+    >>> from alpha4.rules import assess
+    >>> a = assess(ms_patient(first_infusion=dt.date(2024, 1, 8), infusions=6), dt.date(2024, 6, 24), US)
+    >>> b = assessment_to_bundle(a)
+    >>> sorted({e["resource"]["resourceType"] for e in b["entry"]})
+    ['DetectedIssue', 'ServiceRequest']
+    """
+    ref = patient_ref or f"Patient/{fhir_id(a.patient_id)}"
+    resources: list[JsonDict] = [detected_issue(f, ref, a.as_of, n) for n, f in enumerate(a.findings, 1)]
+    risk = risk_assessment(a, ref)
+    if risk is not None:
+        resources.append(risk)
+    for item in a.schedule:
+        order = service_request(item, ref, a.as_of)
+        if order is not None:
+            resources.append(order)
+    return make_bundle((_drop_none(r) for r in resources), "collection")
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,62 @@
+"""The registry: the patient timeline, users and the audit log in SQLite or PostgreSQL.
+
+Imports only :mod:`alpha4.domain` (and settings); rules and the CLI sit above it.
+"""
+
+from .audit import AuditBreak, append_audit, audit_head, verify_audit_chain
+from .cohort import count_patients, iter_patient_chunks, iter_patients
+from .engine import Database, redact, sqlalchemy_url
+from .errors import ConflictError, DatabaseUnavailable, InvalidChange, NotFound, SchemaOutOfDate, StoreError
+from .migrate import current_revision, head_revision, require_current, upgrade
+from .timeline import (
+    KINDS,
+    PutOutcome,
+    PutResult,
+    StoredRecord,
+    add_record,
+    correct_record,
+    load_current_records,
+    load_patient,
+    put_patients,
+    record_history,
+    retract_record,
+)
+from .users import Role, create_user, user_roles, verify_password
+
+__all__ = [
+    "KINDS",
+    "AuditBreak",
+    "ConflictError",
+    "Database",
+    "DatabaseUnavailable",
+    "InvalidChange",
+    "NotFound",
+    "PutOutcome",
+    "PutResult",
+    "Role",
+    "SchemaOutOfDate",
+    "StoreError",
+    "StoredRecord",
+    "add_record",
+    "append_audit",
+    "audit_head",
+    "correct_record",
+    "count_patients",
+    "create_user",
+    "current_revision",
+    "head_revision",
+    "iter_patient_chunks",
+    "iter_patients",
+    "load_current_records",
+    "load_patient",
+    "put_patients",
+    "record_history",
+    "redact",
+    "require_current",
+    "retract_record",
+    "sqlalchemy_url",
+    "upgrade",
+    "user_roles",
+    "verify_audit_chain",
+    "verify_password",
+]

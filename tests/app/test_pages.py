@@ -1,0 +1,325 @@
+"""The pages a nurse, a prescriber and a coordinator use, driven through HTTP with the real registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from alpha4.domain import QUESTIONS
+from alpha4.store.users import Role
+
+from .conftest import TODAY, csrf_of
+
+Client = Callable[[Role], TestClient]
+ALL_CLEAR = {q: "no" for q in QUESTIONS} | {"authorization_verified": "yes"}
+
+
+def answer(client: TestClient, patient: str, **overrides: str) -> None:
+    token = csrf_of(client, f"/patients/{patient}/checklist")
+    r = client.post(f"/patients/{patient}/checklist", data={**ALL_CLEAR, **overrides, "csrf_token": token})
+    assert r.status_code == 303, r.text
+
+
+def gate_on(client: TestClient, patient: str) -> str:
+    page = client.get(f"/patients/{patient}/checklist").text
+    found = re.search(r'id="gate-decision"><span class="badge gate-(\w+)"', page)
+    assert found, "no gate shown"
+    return found.group(1)
+
+
+def infuse(client: TestClient, patient: str, **reaction: str) -> int:
+    token = csrf_of(client, f"/patients/{patient}/checklist")
+    data = {
+        "csrf_token": token,
+        "dose_mg": "300",
+        "product": "tysabri",
+        "observation_minutes": "60",
+        **reaction,
+    }
+    return client.post(f"/patients/{patient}/infusions", data=data).status_code
+
+
+def infusion_count(client: TestClient, patient: str) -> int:
+    found = re.search(r'id="infusion-count">(\d+)<', client.get(f"/patients/{patient}").text)
+    assert found
+    return int(found.group(1))
+
+
+def test_a_held_patient_cannot_be_infused_until_a_prescriber_clears_it(signed_in: Client) -> None:
+    nurse = signed_in(Role.NURSE)
+    before = infusion_count(nurse, "HOLD-1")
+    answer(nurse, "HOLD-1")
+    page = nurse.get("/patients/HOLD-1/checklist").text
+    assert gate_on(nurse, "HOLD-1") == "hold"
+    assert "SCHEDULE_JCV_OVERDUE" in page and "Needs a prescriber's clearance with a reason." in page
+    assert 'id="infusion-locked"' in page
+    assert infuse(nurse, "HOLD-1") == 409
+    token = csrf_of(nurse, "/")
+    r = nurse.post(
+        "/patients/HOLD-1/clearances",
+        data={"csrf_token": token, "code": "SCHEDULE_JCV_OVERDUE", "reason": "ok"},
+    )
+    assert r.status_code == 403  # the nurse's role clears nothing
+
+    prescriber = signed_in(Role.PRESCRIBER)
+    token = csrf_of(prescriber, "/patients/HOLD-1/checklist")
+    r = prescriber.post(
+        "/patients/HOLD-1/clearances",
+        data={"csrf_token": token, "code": "SCHEDULE_JCV_OVERDUE", "reason": "x"},
+    )
+    assert r.status_code == 422 and "Give the reason" in r.text
+    r = prescriber.post(
+        "/patients/HOLD-1/clearances",
+        data={
+            "csrf_token": token,
+            "code": "SCHEDULE_JCV_OVERDUE",
+            "reason": "JCV drawn today; stable for years",
+        },
+    )
+    assert r.status_code == 303
+
+    nurse = signed_in(Role.NURSE)
+    page = nurse.get("/patients/HOLD-1/checklist").text
+    assert gate_on(nurse, "HOLD-1") == "go"
+    assert "JCV drawn today; stable for years" in page and "prescriber1" in page
+    assert infuse(nurse, "HOLD-1") == 303
+    assert infusion_count(nurse, "HOLD-1") == before + 1
+    assert gate_on(nurse, "HOLD-1") != "go"  # the visit is closed: a second infusion today is refused
+    assert infuse(nurse, "HOLD-1") == 409
+
+
+def worklist_row(client: TestClient, patient: str, query: str = "?all=true") -> str | None:
+    found = re.search(rf'data-patient="{patient}">(.*?)</tr>', client.get("/" + query).text, re.S)
+    return found.group(1) if found else None
+
+
+def test_a_patient_who_may_go_is_infused_and_the_worklist_changes(signed_in: Client) -> None:
+    nurse = signed_in(Role.NURSE)
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    before = worklist_row(nurse, "GO-1", "?due=tomorrow")
+    assert before is not None and f"infusion · {tomorrow}" in before and "gate-go" in before
+    assert infuse(nurse, "GO-1") == 409  # not before the screening questions
+    answer(nurse, "GO-1")
+    assert gate_on(nurse, "GO-1") == "go"
+    assert infuse(nurse, "GO-1") == 303
+    after = worklist_row(nurse, "GO-1")
+    assert after is not None
+    assert f"infusion · {tomorrow}" not in after
+    assert f"<td>{(TODAY + dt.timedelta(weeks=4)).isoformat()}</td>" in after  # the next infusion moved on
+    assert "gate-go" not in after  # too soon for another infusion
+
+
+def test_a_yes_holds_and_a_serious_reaction_stops_for_good(signed_in: Client) -> None:
+    nurse = signed_in(Role.NURSE)
+    answer(nurse, "GO-2", serious_active_infection="yes")
+    assert gate_on(nurse, "GO-2") == "hold"
+    assert "CHECKLIST_SERIOUS_INFECTION" in nurse.get("/patients/GO-2/checklist").text
+    answer(nurse, "GO-2")
+    assert gate_on(nurse, "GO-2") == "go"
+    status = infuse(
+        nurse,
+        "GO-2",
+        **{"reaction.kind": "anaphylaxis", "reaction.grade": "4", "reaction.onset_minutes": "15"},
+    )
+    assert status == 303
+    page = nurse.get("/patients/GO-2").text
+    assert "CONTRA_SERIOUS_HYPERSENSITIVITY" in page
+    assert re.search(r"<h2>Today's gate</h2><p class=\"big\"><span class=\"badge gate-stop\">", page)
+
+
+def test_a_stop_is_not_overridden_from_the_nurses_role(signed_in: Client) -> None:
+    nurse = signed_in(Role.NURSE)
+    answer(nurse, "STOP-2")
+    page = nurse.get("/patients/STOP-2/checklist").text
+    assert gate_on(nurse, "STOP-2") == "stop"
+    assert "A stop cannot be overridden from the nurse's role." in page
+    assert 'action="/patients/STOP-2/clearances"' not in page
+    prescriber = signed_in(Role.PRESCRIBER)
+    token = csrf_of(prescriber, "/patients/STOP-2/checklist")
+    r = prescriber.post(
+        "/patients/STOP-2/clearances",
+        data={"csrf_token": token, "code": "CONTRA_SERIOUS_HYPERSENSITIVITY", "reason": "patient insists"},
+    )
+    assert r.status_code == 422 and "no override" in r.text
+    # the label lets the prescriber override persistent antibodies, with a reason
+    answer(prescriber, "STOP-1")
+    token = csrf_of(prescriber, "/patients/STOP-1/checklist")
+    r = prescriber.post(
+        "/patients/STOP-1/clearances",
+        data={
+            "csrf_token": token,
+            "code": "ANTIBODY_PERSISTENT",
+            "reason": "antibody titre falling; MDT agreed",
+        },
+    )
+    assert r.status_code == 303
+    assert gate_on(prescriber, "STOP-1") == "go"
+
+
+def test_worklist_filters(signed_in: Client) -> None:
+    c = signed_in(Role.COORDINATOR)
+    page = c.get("/").text
+    assert page.index('data-patient="STOP-2"') < page.index('data-patient="HOLD-1"')  # most urgent first
+    assert 'data-patient="PREG-1"' in c.get("/?pregnancy=true").text
+    assert 'data-patient="GO-1"' not in c.get("/?pregnancy=true").text
+    assert 'data-patient="STOP-1"' in c.get("/?antibodies=true").text
+    assert 'data-patient="GO-2"' not in c.get("/?antibodies=true").text
+    assert 'data-patient="GO-2"' not in c.get("/?pml=true").text
+    stops = c.get("/?gate=stop").text
+    assert 'data-patient="STOP-1"' in stops and 'data-patient="HOLD-1"' not in stops
+    assert c.get("/?due=someday").status_code == 422
+
+
+def test_patient_page_summary_findings_schedule_and_charts(signed_in: Client) -> None:
+    page = signed_in(Role.ANALYST).get("/patients/HOLD-1").text
+    for text in (
+        "Multiple sclerosis",
+        "Infusions",
+        "every 4 weeks",
+        "JCV",
+        "PML risk",
+        "per 1,000",
+        "Findings",
+        "Schedule",
+    ):
+        assert text in page, text
+    assert page.count("<svg") >= 3 and "0.9 (low)" in page and "1.5 (higher risk)" in page
+    assert "Berger" in page  # the PML table's source
+    assert "Pre-infusion checklist" not in page  # the analyst reads only
+
+
+def test_pml_sheet_explains_the_patients_own_risk_with_its_table(signed_in: Client) -> None:
+    page = signed_in(Role.NURSE).get("/patients/GO-1/pml-sheet").text
+    assert "Your PML risk" in page and "in 1,000" in page
+    assert "(you)" in page and "Source:" in page and 'class="pml-table"' in page
+
+
+def test_bad_data_entry_is_shown_next_to_the_field_and_nothing_is_saved(signed_in: Client) -> None:
+    c = signed_in(Role.COORDINATOR)
+    records_before = c.get("/patients/GO-1").text.count("/records/labs/GO-1-lab")
+    token = csrf_of(c, "/patients/GO-1/records/labs/new")
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    r = c.post(
+        "/patients/GO-1/records/labs/new",
+        data={
+            "csrf_token": token,
+            "date": TODAY.isoformat(),
+            "loinc": "731-1",
+            "value": "many",
+            "unit": "10*3/uL",
+        },
+    )
+    assert r.status_code == 422
+    assert re.search(r'id="e-value">[^<]*valid number', r.text)
+    r = c.post(
+        "/patients/GO-1/records/labs/new",
+        data={"csrf_token": token, "date": future, "loinc": "731-1", "value": "1.1", "unit": "10*3/uL"},
+    )
+    assert r.status_code == 422 and 'id="e-date"' in r.text and "after the assessment date" in r.text
+    assert 'id="e-loinc"' in r.text and "check digit" in r.text
+    r = c.post(
+        "/patients/GO-1/records/jcv_results/new",
+        data={
+            "csrf_token": token,
+            "date": TODAY.isoformat(),
+            "assay": "stratify_jcv_dxselect",
+            "index": "1.2",
+        },
+    )
+    assert r.status_code == 422 and "index given without a serostatus" in r.text
+    assert c.get("/patients/GO-1").text.count("/records/labs/GO-1-lab") == records_before
+
+
+def test_a_correction_is_a_new_version_with_its_reason_in_the_history(signed_in: Client) -> None:
+    c = signed_in(Role.COORDINATOR)
+    token = csrf_of(c, "/patients/GO-1/records/jcv_results/new")
+    r = c.post(
+        "/patients/GO-1/records/jcv_results/new",
+        data={
+            "csrf_token": token,
+            "date": TODAY.isoformat(),
+            "assay": "stratify_jcv_dxselect",
+            "serostatus": "positive",
+            "index": "0.7",
+        },
+    )
+    assert r.status_code == 303
+    rid = f"jcv-{TODAY:%Y%m%d}-1"
+    url = f"/patients/GO-1/records/jcv_results/{rid}/correct"
+    assert 'value="0.7"' in c.get(url).text
+    r = c.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "assay": "stratify_jcv_dxselect",
+            "date": TODAY.isoformat(),
+            "serostatus": "positive",
+            "index": "1.7",
+            "reason": "",
+        },
+    )
+    assert r.status_code == 422 and "Say why" in r.text
+    r = c.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "assay": "stratify_jcv_dxselect",
+            "date": TODAY.isoformat(),
+            "serostatus": "positive",
+            "index": "1.7",
+            "reason": "transcription error: 1.7 not 0.7",
+        },
+    )
+    assert r.status_code == 303
+    history = c.get(f"/patients/GO-1/records/jcv_results/{rid}/history").text
+    assert "v2" in history and "v1" in history and "transcription error: 1.7 not 0.7" in history
+    assert "superseded" in history and "coordinator1" in history
+    r = c.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "assay": "stratify_jcv_dxselect",
+            "date": TODAY.isoformat(),
+            "serostatus": "positive",
+            "index": "1.8",
+            "reason": "stale edit",
+        },
+    )
+    assert r.status_code == 409  # someone (here: we) changed it since version 1
+    r = c.post(
+        url, data={"csrf_token": token, "version": "2", "action": "retract", "reason": "wrong patient"}
+    )
+    assert r.status_code == 303
+    assert "retracted: wrong patient" in c.get(f"/patients/GO-1/records/jcv_results/{rid}/history").text
+
+
+def test_admin_creates_a_user_who_can_sign_in(signed_in: Client) -> None:
+    admin = signed_in(Role.ADMIN)
+    token = csrf_of(admin, "/admin/users")
+    r = admin.post(
+        "/admin/users",
+        data={"csrf_token": token, "username": "nurse2", "password": "short", "roles": "nurse"},
+    )
+    assert r.status_code == 422 and "at least 12 characters" in r.text
+    r = admin.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "nurse2",
+            "password": "a long enough password",
+            "roles": "nurse",
+        },
+    )
+    assert r.status_code == 200 and "User nurse2 created" in r.text
+    admin.cookies.clear()
+    token = csrf_of(admin)
+    r = admin.post(
+        "/login", data={"username": "nurse2", "password": "a long enough password", "csrf_token": token}
+    )
+    assert r.status_code == 303
