@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
+from alpha4.domain import Patient
 from alpha4.knowledge import get_profile
+from alpha4.rules.cohort_summary import format_cohort_summary, summarize_cohort
 from alpha4.rules.worklist import build_worklist
 from alpha4.store import upgrade
 from alpha4.store.transfer import Incoming, import_patients
@@ -59,7 +61,8 @@ def register(app: typer.Typer) -> None:
                 )
             built = time.perf_counter() - started
             started = time.perf_counter()
-            assessments = assess_registry(db, day, prof)
+            loaded: list[Patient] = []
+            assessments = assess_registry(db, day, prof, each_chunk=loaded.extend)
             elapsed = time.perf_counter() - started
             rows = build_worklist(assessments)
             if format is Format.JSON:
@@ -82,3 +85,4 @@ def register(app: typer.Typer) -> None:
             print_worklist(rows[:limit])
             if len(rows) > limit:
                 out.print(f"[dim]... {len(rows) - limit} more rows (--limit)[/]")
+            out.print(format_cohort_summary(summarize_cohort((p, day) for p in loaded)), highlight=False)

@@ -13,7 +13,7 @@ import enum
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -31,6 +31,7 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
+from alpha4.domain import Patient
 from alpha4.knowledge import Profile, get_profile
 from alpha4.rules import Assessment, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
@@ -139,8 +140,17 @@ def progress_bar() -> Progress:
     )
 
 
-def assess_registry(db: Database, day: dt.date, profile: Profile) -> list[Assessment]:
-    """Load the whole cohort chunk by chunk (two queries a chunk) and assess every patient."""
+def assess_registry(
+    db: Database,
+    day: dt.date,
+    profile: Profile,
+    *,
+    each_chunk: Callable[[Sequence[Patient]], None] | None = None,
+) -> list[Assessment]:
+    """Load the whole cohort chunk by chunk (two queries a chunk) and assess every patient.
+
+    ``each_chunk`` sees every loaded chunk too (e.g. to build the cohort response summary).
+    """
     assessments: list[Assessment] = []
     with store_errors(db), db.reading() as session:
         total = count_patients(session=session)
@@ -148,6 +158,8 @@ def assess_registry(db: Database, day: dt.date, profile: Profile) -> list[Assess
             task = progress.add_task("assessing", total=total)
             for chunk in iter_patient_chunks(session=session):
                 assessments.extend(assess(p, day, profile) for p in chunk)
+                if each_chunk is not None:
+                    each_chunk(chunk)
                 progress.advance(task, len(chunk))
     return assessments
 
