@@ -64,13 +64,14 @@ def classify(results: tuple[AntibodyResult, ...]) -> AntibodyReading:
 
 def antibody_findings(ctx: Context) -> tuple[AntibodyReading, list[Finding]]:
     reading = classify(ctx.antibody_results)
+    gap_weeks = label.ANTIBODY_PERSISTENT_GAP_DAYS.value // 7
     found: list[Finding] = []
     if reading.status is AntibodyStatus.PERSISTENT:
         found.append(
             finding(
                 "ANTIBODY_PERSISTENT",
                 f"Anti-natalizumab antibodies are persistently positive ({len(reading.positives)} positive "
-                f"results, {reading.positives[0].date} to {reading.positives[-1].date}, at least 6 weeks "
+                f"results, {reading.positives[0].date} to {reading.positives[-1].date}, at least {gap_weeks} weeks "
                 "apart). Persistent antibodies bring more infusion reactions and efficacy similar to placebo.",
                 evidence=[evidence(r, "positive") for r in reading.positives],
                 facts=[
@@ -86,7 +87,8 @@ def antibody_findings(ctx: Context) -> tuple[AntibodyReading, list[Finding]]:
             finding(
                 "ANTIBODY_POSITIVE_UNCONFIRMED",
                 f"Anti-natalizumab antibodies were positive on {first.date}. One positive result may be "
-                "transient (about 3% of patients); a second positive at least 6 weeks later means persistent.",
+                f"transient; a second positive at least {gap_weeks} weeks later means persistent "
+                f"({label.ANTIBODY_PERSISTENT_RATE.value}).",
                 evidence=[evidence(r, "positive") for r in reading.positives],
                 facts=[label.ANTIBODY_PERSISTENT_GAP_DAYS, label.ANTIBODY_POSITIVE_THRESHOLD],
             )

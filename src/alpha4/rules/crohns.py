@@ -89,7 +89,8 @@ def _induction_benefit(ctx: Context) -> list[Finding]:
                 f"{s.index.value.upper()} {baselines[s.index].score:g} -> {s.score:g} on {s.date}"
                 for s in later
             )
-            + " (response needs a fall of at least 70 CDAI or 3 HBI points).",
+            + f" (response needs a fall of at least {label.CD_RESPONSE_CDAI_DROP.value} CDAI or "
+            f"{label.CD_RESPONSE_HBI_DROP.value} HBI points).",
             evidence=[evidence(baselines[k], f"baseline {k.value} {v.score:g}") for k, v in baselines.items()]
             + [evidence(s, f"{s.index.value} {s.score:g}") for s in later],
             facts=facts,
@@ -134,7 +135,7 @@ def _steroids(ctx: Context) -> list[Finding]:
                     "CROHNS_STEROIDS_NOT_TAPERED",
                     "Oral corticosteroids taken at the start of natalizumab ("
                     + ", ".join(m.name for m in still)
-                    + f") were not tapered off within 6 months (by {taper_by}).",
+                    + f") were not tapered off within {label.CD_STEROID_TAPER_MONTHS.value} months (by {taper_by}).",
                     evidence=[
                         derived("medication", f"{m.name} {m.start} to {m.end or 'ongoing'}", m.start)
                         for m in still

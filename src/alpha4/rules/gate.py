@@ -69,7 +69,7 @@ def infusion_timing(ctx: Context) -> list[Finding]:
             finding(
                 "INFUSION_LONG_GAP",
                 f"{days} days since the last infusion ({last.date}) after {ctx.infusion_count} infusion(s). "
-                "Re-exposure after a gap of 3 months or more raises the risk of antibodies and "
+                f"Re-exposure after a gap of {label.REEXPOSURE_GAP_DAYS.value} days or more raises the risk of antibodies and "
                 "hypersensitivity" + (", above all after only 1-2 doses." if few else "."),
                 evidence=[
                     evidence(last, "last infusion"),

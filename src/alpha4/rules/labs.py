@@ -179,7 +179,8 @@ def _liver(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
         found.append(
             finding(
                 "LAB_LIVER_INJURY_STOP",
-                "Transaminases above 3x ULN with bilirubin above 2x ULN or jaundice: significant liver "
+                f"Transaminases above {label.TRANSAMINASE_ULN_MULTIPLE.value:g}x ULN with bilirubin above "
+                f"{label.BILIRUBIN_ULN_MULTIPLE.value:g}x ULN or jaundice: significant liver "
                 "injury. Natalizumab has caused liver injury, including after the first dose.",
                 evidence=items,
                 facts=facts,
@@ -190,7 +191,7 @@ def _liver(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
             finding(
                 "LAB_TRANSAMINASES_RAISED",
                 "; ".join(f"{_describe(n)} = {_times_uln(n):.1f}x ULN" for n in raised)
-                + ": above 3x the upper limit of normal.",
+                + f": above {label.TRANSAMINASE_ULN_MULTIPLE.value:g}x the upper limit of normal.",
                 evidence=[evidence(n.result, f"{_times_uln(n):.1f}x ULN") for n in raised],
                 facts=facts,
             )
@@ -226,7 +227,7 @@ def _return_to_baseline(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> l
     return [
         finding(
             "LAB_NOT_BACK_TO_BASELINE",
-            f"More than 16 weeks after the last dose ({last.date}), "
+            f"More than {label.LAB_RETURN_TO_BASELINE_WEEKS.value} weeks after the last dose ({last.date}), "
             + ", ".join(_describe(n) for n in still)
             + " remain raised; the drug effect should have resolved by "
             f"{limit}.",

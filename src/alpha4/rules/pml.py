@@ -260,7 +260,8 @@ def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
             finding(
                 "PML_JCV_INDEX_NOT_STRATIFY",
                 f"The index {index} was measured with {latest.assay.value}. The published risk "
-                "tables and the 0.9 / 1.5 cut-offs were derived with STRATIFY JCV DxSelect, so the "
+                f"tables and the {label.JCV_INDEX_LOW.value} / {label.JCV_INDEX_HIGH.value} cut-offs were "
+                "derived with STRATIFY JCV DxSelect, so the "
                 "risk uses the 'index not available' row.",
                 evidence=[evidence(latest, f"index {index} ({latest.assay.value})")],
                 facts=[label.JCV_ASSAY_INTERCHANGEABILITY, label.JCV_INDEX_HIGH],
@@ -412,8 +413,13 @@ def assess_pml(ctx: Context) -> PmlAssessment:
         found.append(
             finding(
                 "PML_HIGHER_RISK",
-                f"Higher PML risk: anti-JCV positive, {treatment_months} months of treatment (> 24), and "
-                + ("prior immunosuppressant use." if prior_is else f"index {reading.index} (> 1.5)."),
+                f"Higher PML risk: anti-JCV positive, {treatment_months} months of treatment "
+                f"(> {label.HIGHER_RISK_TREATMENT_MONTHS.value}), and "
+                + (
+                    "prior immunosuppressant use."
+                    if prior_is
+                    else f"index {reading.index} (> {label.JCV_INDEX_HIGH.value})."
+                ),
                 evidence=[*jcv_evidence, *base_evidence],
                 facts=HIGHER_RISK_FACTS,
             )

@@ -142,7 +142,11 @@ def jcv_test(ctx: Context, pml: PmlAssessment) -> ScheduleItem:
     prior = ctx.prior_immunosuppressant
     high = reading.index is not None and reading.index > label.JCV_INDEX_HIGH.value
     if prior or high:
-        why = "prior immunosuppressant use" if prior else f"index {reading.index} > 1.5"
+        why = (
+            "prior immunosuppressant use"
+            if prior
+            else f"index {reading.index} > {label.JCV_INDEX_HIGH.value}"
+        )
         return _not(
             "jcv_antibody_test", f"anti-JCV positive with {why}: already in the higher-risk group", last=last
         )
@@ -154,7 +158,11 @@ def jcv_test(ctx: Context, pml: PmlAssessment) -> ScheduleItem:
         "jcv_antibody_test",
         due,
         last=last,
-        reason="anti-JCV positive, low or unknown index, no prior immunosuppressant: every 6 months from 2 years",
+        reason=(
+            "anti-JCV positive, low or unknown index, no prior immunosuppressant: every "
+            f"{label.JCV_RETEST_LOW_INDEX_MONTHS.value} months from "
+            f"{label.HIGHER_RISK_TREATMENT_MONTHS.value} months of treatment"
+        ),
         facts=facts,
     )
 
@@ -173,7 +181,7 @@ def antibody_test(ctx: Context, antibodies: AntibodyReading) -> ScheduleItem | N
             "antibody_test",
             due,
             last=antibodies.latest.date if antibodies.latest else None,
-            reason="confirm the positive result at least 6 weeks later",
+            reason=f"confirm the positive result at least {label.ANTIBODY_PERSISTENT_GAP_DAYS.value} days later",
             facts=(label.ANTIBODY_PERSISTENT_GAP_DAYS,),
         )
     start = antibodies.latest.date if antibodies.latest else ctx.first_infusion.date  # type: ignore[union-attr]
@@ -183,7 +191,7 @@ def antibody_test(ctx: Context, antibodies: AntibodyReading) -> ScheduleItem | N
         "antibody_test",
         due,
         last=antibodies.latest.date if antibodies.latest else None,
-        reason="every 12 weeks during treatment",
+        reason=f"every {label.ANTIBODY_TEST_INTERVAL_DAYS.value // 7} weeks during treatment",
         facts=facts,
     )
 
@@ -279,11 +287,14 @@ def reassessment(ctx: Context) -> ScheduleItem | None:
             label.TOUCH_FIRST_ASSESSMENTS_MONTHS,
             ctx.profile.reassessment_interval_months,
         )
-        reason = "TOUCH: PML assessment 3 and 6 months after the first infusion, then every 6 months"
+        reason = (
+            f"TOUCH: PML assessment {' and '.join(str(m) for m in points)} months after the first "
+            f"infusion, then every {ctx.profile.reassessment_interval_months.value} months"
+        )
     else:
         points = ()
         facts = (ctx.profile.reassessment_interval_months,)
-        reason = "clinical reassessment for PML signs every 6 months"
+        reason = f"clinical reassessment for PML signs every {ctx.profile.reassessment_interval_months.value} months"
     due = assessment_points(first.date, points, ctx.profile.reassessment_interval_months.value, len(done))
     return _item(ctx, "reassessment", due, last=done[-1].date if done else None, reason=reason, facts=facts)
 
@@ -306,7 +317,7 @@ def reauthorization(ctx: Context) -> ScheduleItem | None:
         expires,
         overdue_after=expires,
         last=last.date,
-        reason="TOUCH reauthorization every 6 months",
+        reason=f"TOUCH reauthorization every {label.REAUTHORIZATION_MONTHS.value} months",
         facts=(label.REAUTHORIZATION_MONTHS,),
     )
 
@@ -323,12 +334,14 @@ def benefit_risk_discussion(ctx: Context) -> ScheduleItem | None:
         and point - dt.timedelta(days=label.DUE_SOON_DAYS.value) <= a.date <= ctx.as_of
     ]
     if done:
-        return _not("benefit_risk_discussion", "re-discussed after 2 years", Status.DONE, last=done[-1].date)
+        return _not(
+            "benefit_risk_discussion", "re-discussed at the 2-year point", Status.DONE, last=done[-1].date
+        )
     return _item(
         ctx,
         "benefit_risk_discussion",
         point,
-        reason="re-inform of PML risk after 2 years of treatment",
+        reason=f"re-inform of PML risk after {label.BENEFIT_RISK_DISCUSSION_MONTHS.value} months of treatment",
         facts=(label.BENEFIT_RISK_DISCUSSION_MONTHS,),
     )
 
@@ -350,7 +363,7 @@ def discontinuation_follow_up(ctx: Context) -> ScheduleItem | None:
         "discontinuation_follow_up",
         due,
         last=stop.date,
-        reason="PML vigilance: follow up 6 months after discontinuation",
+        reason=f"PML vigilance: follow up {label.FOLLOW_UP_AFTER_STOP_MONTHS.value} months after discontinuation",
         facts=(label.FOLLOW_UP_AFTER_STOP_MONTHS,),
     )
 
