@@ -384,6 +384,19 @@ def build_schedule(ctx: Context, pml: PmlAssessment, antibodies: AntibodyReading
     return [i for i in items if i is not None]
 
 
+ITEM_LABELS = {
+    "infusion": "The next infusion",
+    "jcv_antibody_test": "The anti-JCV antibody test",
+    "antibody_test": "The anti-natalizumab antibody test",
+    "complete_blood_count": "The complete blood count",
+    "liver_function_tests": "The liver function tests",
+    "mri": "The brain MRI",
+    "reassessment": "The PML reassessment",
+    "reauthorization": "The TOUCH reauthorization",
+    "benefit_risk_discussion": "The 2-year benefit-risk discussion",
+    "discontinuation_follow_up": "The post-discontinuation follow-up",
+}
+
 OVERDUE_CODES = {
     "jcv_antibody_test": "SCHEDULE_JCV_OVERDUE",
     "antibody_test": "SCHEDULE_ANTIBODY_TEST_OVERDUE",
@@ -420,7 +433,7 @@ def schedule_findings(ctx: Context, items: list[ScheduleItem]) -> list[Finding]:
         found.append(
             finding(
                 code,
-                f"{item.item.replace('_', ' ').capitalize()} was due on {item.due} and is overdue "
+                f"{ITEM_LABELS.get(item.item, item.item)} was due on {item.due} and is overdue "
                 f"since {item.overdue_after} ({item.reason}"
                 + (f"; last {item.last}" if item.last else "; none recorded")
                 + ").",
