@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from alpha4.domain import QUESTIONS
 from alpha4.store.users import Role
 
-from .conftest import TODAY, csrf_of
+from .conftest import PASSWORD, TODAY, csrf_of
 
 Client = Callable[[Role], TestClient]
 ALL_CLEAR = {q: "no" for q in QUESTIONS} | {"authorization_verified": "yes"}
@@ -323,3 +323,40 @@ def test_admin_creates_a_user_who_can_sign_in(signed_in: Client) -> None:
         "/login", data={"username": "nurse2", "password": "a long enough password", "csrf_token": token}
     )
     assert r.status_code == 303
+
+
+def test_admin_lists_users_and_a_deactivated_user_is_locked_out(signed_in: Client) -> None:
+    nurse_cookies = dict(signed_in(Role.NURSE).cookies)
+    admin = signed_in(Role.ADMIN)
+    page = admin.get("/admin/users")
+    assert page.status_code == 200
+    assert "nurse1" in page.text and "Test nurse" in page.text and "active" in page.text
+    token = csrf_of(admin, "/admin/users")
+    r = admin.post("/admin/users/deactivate", data={"csrf_token": token, "username": "admin1"})
+    assert r.status_code == 422 and "cannot deactivate yourself" in r.text
+    r = admin.post("/admin/users/deactivate", data={"csrf_token": token, "username": "nobody"})
+    assert r.status_code == 422 and "no user &#39;nobody&#39;" in r.text
+    r = admin.post("/admin/users/deactivate", data={"csrf_token": token, "username": "nurse1"})
+    assert r.status_code == 200 and "User nurse1 deactivated" in r.text
+    assert re.search(r"<td>nurse1</td>.*?<td>deactivated</td>", r.text, re.S)
+    # the nurse's open session ends at once, and signing in again is refused
+    admin.cookies.clear()
+    admin.cookies.update(nurse_cookies)
+    assert admin.get("/").status_code == 303
+    token = csrf_of(admin)
+    r = admin.post("/login", data={"username": "nurse1", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 400 and "not right" in r.text
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient, signed_in: Client) -> None:
+    r = client.head("/login")
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["content-type"].startswith("text/html")
+    assert int(r.headers["content-length"]) == len(client.get("/login").content)
+    assert "content-security-policy" in r.headers
+    assert client.head("/").status_code == 303  # signed out: the same redirect as GET
+    nurse = signed_in(Role.NURSE)
+    for path in ("/", "/patients/GO-1", "/static/app.css"):
+        r = nurse.head(path)
+        assert r.status_code == 200 and r.content == b"", path
+    assert nurse.head("/logout").status_code == 405  # POST only

@@ -123,3 +123,78 @@ def test_an_unreachable_database_is_one_clear_line_without_the_password(url: str
     assert err.startswith("error:") and len(err.strip().splitlines()) <= 3
     if "alice" in url:
         assert "***" in err
+
+
+def test_correct_one_record_from_the_command_line(db_url: str, tmp_path: Path) -> None:
+    call(db_url, "demo", "--patients", "2", "--as-of", AS_OF, "--format", "json")
+    _, out, _ = call(db_url, "patient", "show", "P000001", "--format", "json")
+    weight = json.loads(out)["weights"][-1]
+    rid = weight["id"]
+    fixed = tmp_path / "weight.json"
+    fixed.write_text(json.dumps({**weight, "weight_kg": 71.5}))
+    args = [
+        "patient",
+        "correct",
+        "P000001",
+        "--kind",
+        "weights",
+        "--record",
+        rid,
+        "--reason",
+        "scale misread",
+    ]
+    code, out, err = call(db_url, *args, "--expected-version", "1", "--json", str(fixed))
+    assert code == 0 and "corrected as version 2" in flat(out), err
+    # someone else's version 2 is there now: editing version 1 again is a conflict
+    code, _, err = call(db_url, *args, "--expected-version", "1", "--json", str(fixed))
+    assert code == 1 and "changed by someone else" in flat(err) and "current one is 2" in flat(err)
+    # invalid records name the field and change nothing (exit 2); stdin works too
+    bad = json.dumps({k: v for k, v in weight.items() if k != "id"} | {"weight_kg": "heavy"})
+    result = runner.invoke(
+        app,
+        [*args, "--expected-version", "2", "--json", "-"],
+        input=bad,
+        env={"ALPHA4_DATABASE_URL": db_url, "ALPHA4_ACTOR": "cli-test"},
+    )
+    assert result.exit_code == 2 and "weight_kg:" in flat(result.stderr)
+    future = json.dumps({**weight, "date": "2999-01-01"})
+    result = runner.invoke(
+        app,
+        [*args, "--expected-version", "2", "--json", "-"],
+        input=future,
+        env={"ALPHA4_DATABASE_URL": db_url, "ALPHA4_ACTOR": "cli-test"},
+    )
+    assert result.exit_code == 2 and "date:" in flat(result.stderr), result.stderr
+    fixed.write_text(json.dumps({**weight, "id": "other"}))
+    code, _, err = call(db_url, *args, "--expected-version", "2", "--json", str(fixed))
+    assert code == 2 and "id: 'other'" in flat(err)
+    code, _, err = call(
+        db_url,
+        "patient",
+        "correct",
+        "P000001",
+        "--kind",
+        "pets",
+        "--record",
+        rid,
+        "--reason",
+        "x",
+        "--expected-version",
+        "1",
+        "--json",
+        str(fixed),
+    )
+    assert code == 2 and "--kind" in flat(err)
+    # the history: both versions, the reason, who
+    code, out, err = call(
+        db_url, "patient", "history", "P000001", "--kind", "weights", "--record", rid, "--format", "json"
+    )
+    assert code == 0, err
+    versions = json.loads(out)
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["reason"] == "scale misread" and versions[1]["recorded_by"] == "cli-test"
+    assert versions[0]["current"] is False and versions[1]["payload"]["weight_kg"] == 71.5
+    code, out, _ = call(db_url, "patient", "history", "P000001", "--kind", "weights", "--record", rid)
+    assert code == 0 and "misread" in out and "superseded" in out and "current" in out
+    code, _, err = call(db_url, "patient", "history", "P000001", "--kind", "weights", "--record", "nope")
+    assert code == 1 and "no weights record 'nope'" in flat(err)

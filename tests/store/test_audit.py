@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from alpha4.store import Database, audit_head, correct_record, verify_audit_chain
+from alpha4.store import (
+    Database,
+    append_audit,
+    audit_head,
+    correct_record,
+    patients_changed_since,
+    verify_audit_chain,
+)
 from alpha4.store.audit import AuditEntry
 
 from .helpers import AT, cohort, store
@@ -91,3 +98,33 @@ def test_a_removed_entry_is_detected(db: Database) -> None:
     with db.reading() as session:
         broken = verify_audit_chain(session=session)
     assert broken is not None and broken.seq == 3 and "missing" in broken.reason
+
+
+def test_patients_changed_since_names_the_patients_of_later_entries(db: Database) -> None:
+    patients = cohort(3)
+    store(db, patients[:2], actor="importer")
+    with db.reading() as session:
+        seq, _ = audit_head(session=session)
+        assert patients_changed_since(session=session, seq=0) == {patients[0].id, patients[1].id}
+    store(db, patients[2:], actor="importer")
+    weight = patients[0].weights[-1]
+    with db.writing() as session:
+        correct_record(
+            session=session,
+            patient_id=patients[0].id,
+            record=weight.model_copy(update={"weight_kg": 71.5}),
+            expected_version=1,
+            actor="nurse.jones",
+            at=AT,
+        )
+        append_audit(session=session, at=AT, actor="a", action="user.create", entity="user", entity_id="u")
+        append_audit(
+            session=session,
+            at=AT,
+            actor="a",
+            action="checklist.record",
+            entity="checklist",
+            entity_id="P/9/checklist/2026-11-25",
+        )
+    with db.reading() as session:
+        assert patients_changed_since(session=session, seq=seq) == {patients[0].id, patients[2].id, "P/9"}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+from alpha4.domain import Patient
 from alpha4.store import Database, iter_patient_chunks
 from alpha4.store.cohort import count_patients, select_current_rows
+from alpha4.store.timeline import LIST_KINDS, assemble_patient_json, current_records, patient_pks
 
 from .helpers import cohort, count_queries, store
 
@@ -34,3 +38,19 @@ def test_by_id_order_and_the_plain_select_read_the_same_patients(db: Database) -
         + (p.discontinuation is not None)
         for p in patients
     )
+
+
+def test_the_json_text_path_rebuilds_exactly_what_was_stored(db: Database) -> None:
+    """Patients are rebuilt from the stored JSON texts spliced together (model_validate_json):
+    quotes, backslashes, non-ASCII text and a patient without any record survive unchanged."""
+    patients = cohort(3)
+    odd = patients[0].model_copy(update={"site": 'Zürich "Nord" \\ Ost — 東'})
+    bare = patients[1].model_copy(update={k: () for k in LIST_KINDS} | {"discontinuation": None})
+    expected = [Patient.model_validate(p.model_dump()) for p in (odd, bare, patients[2])]
+    store(db, expected)
+    with db.reading() as session:
+        loaded = [p for c in iter_patient_chunks(session=session) for p in c]
+        pk = patient_pks(session=session, patient_ids=[odd.id])[odd.id]
+        stored = current_records(session=session, pks=[pk])[pk]
+    assert loaded == expected
+    assert assemble_patient_json((r.kind, json.dumps(r.payload)) for r in stored) == expected[0]

@@ -9,8 +9,12 @@ from alpha4.store import (
     ConflictError,
     Database,
     InvalidChange,
+    NotFound,
     Role,
     create_user,
+    deactivate_user,
+    list_users,
+    set_password,
     user_roles,
     verify_password,
 )
@@ -53,3 +57,48 @@ def test_usernames_are_unique_and_weak_passwords_refused(db: Database) -> None:
         )
     with pytest.raises(InvalidChange, match="12 characters"), db.writing() as session:
         create_user(session=session, username="n2", password="short", roles=[Role.NURSE], actor="a", at=AT)
+
+
+def _users(db: Database, *specs: tuple[str, Role]) -> None:
+    with db.writing() as session:
+        for name, role in specs:
+            create_user(
+                session=session, username=name, password="a long password", roles=[role], actor="root", at=AT
+            )
+
+
+def test_list_deactivate_and_set_password_are_audited_without_password_material(db: Database) -> None:
+    _users(db, ("admin1", Role.ADMIN), ("n1", Role.NURSE))
+    with db.writing() as session:
+        assert deactivate_user(session=session, username="n1", actor="admin1", at=AT) is True
+        assert deactivate_user(session=session, username="n1", actor="admin1", at=AT) is False
+        set_password(
+            session=session, username="admin1", password="another long secret", actor="admin1", at=AT
+        )
+    with db.writing() as session:
+        users = {u.username: u for u in list_users(session=session)}
+        assert users["n1"].active is False and users["n1"].roles == (Role.NURSE,)
+        assert users["admin1"].active is True and users["admin1"].created_by == "root"
+        assert verify_password(session=session, username="n1", password="a long password") is None
+        assert user_roles(session=session, username="n1") == set()  # open sessions end too
+        assert verify_password(session=session, username="admin1", password="a long password") is None
+        assert verify_password(session=session, username="admin1", password="another long secret")
+        entries = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().all()
+    actions = [(e.action, e.actor, e.entity_id) for e in entries]
+    assert actions[-2:] == [("user.deactivate", "admin1", "n1"), ("user.set_password", "admin1", "admin1")]
+    logged = str([(e.before, e.after) for e in entries])
+    assert "secret" not in logged and "argon2" not in logged and "long password" not in logged
+
+
+def test_the_last_active_admin_stays_and_unknown_users_are_named(db: Database) -> None:
+    _users(db, ("admin1", Role.ADMIN), ("admin2", Role.ADMIN))
+    with db.writing() as session:
+        assert deactivate_user(session=session, username="admin2", actor="admin1", at=AT)
+    with pytest.raises(InvalidChange, match="last active admin"), db.writing() as session:
+        deactivate_user(session=session, username="admin1", actor="root", at=AT)
+    with pytest.raises(NotFound, match="no user 'ghost'"), db.writing() as session:
+        deactivate_user(session=session, username="ghost", actor="admin1", at=AT)
+    with pytest.raises(NotFound), db.writing() as session:
+        set_password(session=session, username="ghost", password="a long password", actor="a", at=AT)
+    with pytest.raises(InvalidChange, match="12 characters"), db.writing() as session:
+        set_password(session=session, username="admin1", password="short", actor="a", at=AT)

@@ -1,4 +1,4 @@
-"""User administration (admin role): create a user with roles."""
+"""User administration (admin role): list users, create a user with roles, deactivate a user."""
 
 from __future__ import annotations
 
@@ -7,29 +7,55 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from alpha4.store import ConflictError, InvalidChange
+from alpha4.store import ConflictError, InvalidChange, NotFound
 from alpha4.store.users import ROLE_DESCRIPTIONS, Role
 
 from .deps import ClinicDep, render, require
 from .security import ROLE_PERMISSIONS, CurrentUser, Permission
+from .services import Clinic
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, status_code: int = 200, **extra: object) -> Response:
+def _page(request: Request, clinic: Clinic, status_code: int = 200, **extra: object) -> Response:
     return render(
         request,
         "users.html",
-        {"roles": ROLE_DESCRIPTIONS, "matrix": ROLE_PERMISSIONS, "permissions": list(Permission), **extra},
+        {
+            "roles": ROLE_DESCRIPTIONS,
+            "matrix": ROLE_PERMISSIONS,
+            "permissions": list(Permission),
+            "users": clinic.users(),
+            **extra,
+        },
         status_code=status_code,
     )
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(
-    request: Request, user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))]
+    request: Request,
+    clinic: ClinicDep,
+    user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
 ) -> Response:
-    return _page(request)
+    return _page(request, clinic)
+
+
+@router.post("/admin/users/deactivate", response_class=HTMLResponse)
+async def deactivate_user_form(
+    request: Request,
+    clinic: ClinicDep,
+    user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
+) -> Response:
+    form = await request.form()
+    username = str(form.get("username", "")).strip()[:128]
+    if not username:
+        return _page(request, clinic, 422, deactivate_error="say which user to deactivate")
+    try:
+        clinic.deactivate_user(username, actor=user.username)
+    except (InvalidChange, NotFound) as error:
+        return _page(request, clinic, 422, deactivate_error=str(error))
+    return _page(request, clinic, deactivated=username)
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -63,5 +89,5 @@ async def create_user_form(
             errors["username"] = str(error)
     if errors:
         values = {"username": username, "display_name": display_name, "roles": wanted}
-        return _page(request, 422, errors=errors, values=values)
-    return _page(request, created=username)
+        return _page(request, clinic, 422, errors=errors, values=values)
+    return _page(request, clinic, created=username)

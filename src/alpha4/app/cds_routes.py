@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import anyio
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alpha4.interop import cds
@@ -180,44 +180,57 @@ def create_cds_router(
         except (ValueError, UnicodeDecodeError) as error:
             raise _Problem(400, f"body is not JSON: {error}") from None
 
+    discovery_body = json.dumps(cds.discovery()).encode()  # the same for every caller: built once
+
     @router.get("", operation_id="cds_discovery", summary="CDS Hooks discovery")
-    async def discovery_route(request: Request) -> JSONResponse:
+    async def discovery_route(request: Request) -> Response:
         try:
             caller(request)
         except _Problem as p:
             return _error(p.status, p.reason)
-        return JSONResponse(cds.discovery())
+        return Response(discovery_body, media_type="application/json")
+
+    def parse_call(spec: cds.ServiceSpec, raw: bytes) -> cds.CdsRequest:
+        """The validated request (JSON, the hook's context); raises _Problem(400)."""
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise _Problem(400, f"body is not JSON: {error}") from None
+        try:
+            call = cds.CdsRequest.model_validate(data)
+            if call.hook != spec.hook:
+                raise _Problem(400, f"service {spec.id!r} answers hook {spec.hook!r}, not {call.hook!r}")
+            cds.CONTEXTS[spec.hook].model_validate(call.context)
+        except ValidationError as error:
+            raise _Problem(400, _reason(error)) from None
+        return call
+
+    def respond(call: cds.CdsRequest, prefetch: dict[str, Any]) -> bytes:
+        """Map, assess and render the cards (CPU-bound: runs in a worker thread)."""
+        resources, notes = gathered(prefetch)
+        as_of = settings.as_of or dt.date.today()
+        result = cds.answer(call, resources, notes, as_of=as_of, profile=profile)
+        return cds.CdsResponse(cards=result.cards).model_dump_json(exclude_none=True).encode()
 
     @router.post("/{service_id}", operation_id="cds_call", summary="Call a CDS service")
-    async def call_route(service_id: str, request: Request) -> JSONResponse:
+    async def call_route(service_id: str, request: Request) -> Response:
         try:
             caller(request)
             spec = cds.SERVICE_BY_ID.get(service_id)
             if spec is None:
                 raise _Problem(404, f"no CDS service {service_id!r}")
-            data = await body(request)
-            try:
-                call = cds.CdsRequest.model_validate(data)
-                if call.hook != spec.hook:
-                    raise _Problem(
-                        400, f"service {service_id!r} answers hook {spec.hook!r}, not {call.hook!r}"
-                    )
-                cds.CONTEXTS[spec.hook].model_validate(call.context)
-            except ValidationError as error:
-                raise _Problem(400, _reason(error)) from None
-            resources, notes = await gather(call)
-            as_of = settings.as_of or dt.date.today()
-            result = await anyio.to_thread.run_sync(
-                lambda: cds.answer(call, resources, notes, as_of=as_of, profile=profile)
-            )
+            raw = await request.body()
+            # JSON parsing, FHIR validation, mapping and rules run off the event loop.
+            call = await anyio.to_thread.run_sync(parse_call, spec, raw)
+            prefetch = await complete_prefetch(call)
+            content = await anyio.to_thread.run_sync(respond, call, prefetch)
         except _Problem as p:
             return _error(p.status, p.reason)
         except FhirInputError as error:
             return _error(400, str(error))
-        response = cds.CdsResponse(cards=result.cards)
-        return JSONResponse(response.model_dump(exclude_none=True))
+        return Response(content, media_type="application/json")
 
-    async def gather(call: cds.CdsRequest) -> tuple[list[dict[str, Any]], list[Unmapped]]:
+    async def complete_prefetch(call: cds.CdsRequest) -> dict[str, Any]:
         prefetch = dict(call.prefetch or {})
         missing = cds.missing_prefetch(call)
         if missing:
@@ -228,6 +241,9 @@ def create_cds_router(
             prefetch.update(await fetch_missing(call, missing))
         if not isinstance(prefetch.get("patient"), dict):
             raise _Problem(412, "no Patient resource (prefetch 'patient' or the FHIR server)")
+        return prefetch
+
+    def gathered(prefetch: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Unmapped]]:
         try:
             return cds.prefetched_resources(prefetch)
         except FhirInputError as error:

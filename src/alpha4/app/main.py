@@ -95,6 +95,37 @@ class SecurityHeaders:
             )
 
 
+class HeadAsGet:
+    """``HEAD`` answered like ``GET`` without the body (monitoring probes use HEAD).
+
+    FastAPI routes list GET only, so HEAD would be 405; here a HEAD request is routed as GET and
+    only the response's status and headers (``content-length`` included) are sent. The access
+    log still says HEAD.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        inner = {**scope, "method": "GET"}
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # the rest of a streamed body: nothing to send
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        try:
+            await self.app(inner, receive, headers_only)
+        finally:
+            if "route" in inner:
+                scope["route"] = inner["route"]  # for the access log
+
+
 def _problem_detail(request: Request, field: str, message: str) -> list[dict[str, Any]]:
     return [{"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}]
 
@@ -137,6 +168,7 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.state.templates.env.globals["static_version"] = "1"
     app.state.templates.env.globals["zip"] = zip
+    app.add_middleware(HeadAsGet)  # inside SecurityHeaders, which adds its headers and logs HEAD
     app.add_middleware(SecurityHeaders, hsts=web.cookie_secure)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

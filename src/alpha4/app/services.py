@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alpha4.domain import Clearance, Infusion, Patient, PreInfusionChecklist
@@ -31,7 +30,6 @@ from alpha4.knowledge import Profile
 from alpha4.rules import Assessment, Decision, GateEffect, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
 from alpha4.store import (
-    KINDS,
     Database,
     InvalidChange,
     NotFound,
@@ -45,10 +43,18 @@ from alpha4.store import (
     record_history,
     retract_record,
 )
-from alpha4.store.audit import AuditEntry, entries_for
+from alpha4.store.audit import entries_for, patients_changed_since
 from alpha4.store.cohort import iter_patient_chunks
 from alpha4.store.timeline import record_kind
-from alpha4.store.users import Role, create_user, user_roles, verify_password
+from alpha4.store.users import (
+    Role,
+    UserInfo,
+    create_user,
+    deactivate_user,
+    list_users,
+    user_roles,
+    verify_password,
+)
 
 Clock = Callable[[], dt.datetime]
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -81,29 +87,6 @@ class RecordRejected(Exception):
     def __init__(self, problems: list[FieldProblem]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
-
-
-# --- changes since a point of the audit log --------------------------------------------------------
-def _patient_of(entity: str, entity_id: str) -> str | None:
-    """The patient an audit entry is about (None: not about one patient's timeline)."""
-    if entity == "patient":
-        return entity_id
-    if entity == "checklist":
-        head, sep, _ = entity_id.rpartition("/checklist/")
-        return head if sep else None
-    if entity == "timeline_record":
-        cuts = [i for k in KINDS if (i := entity_id.find(f"/{k}/")) > 0]
-        return entity_id[: min(cuts)] if cuts else None
-    return None
-
-
-def patients_changed_since(*, session: Session, seq: int) -> set[str]:
-    """Patients named by audit entries after ``seq`` (a read of the audit log; one query).
-
-    TODO(registry): belongs in ``store/audit.py`` as a repository function.
-    """
-    rows = session.execute(select(AuditEntry.entity, AuditEntry.entity_id).where(AuditEntry.seq > seq))
-    return {pid for entity, entity_id in rows if (pid := _patient_of(entity, entity_id)) is not None}
 
 
 # --- the cohort's assessments --------------------------------------------------------------------------
@@ -204,6 +187,17 @@ class Clinic:
                 at=self.clock(),
                 display_name=display_name,
             )
+
+    def users(self) -> list[UserInfo]:
+        with self.db.reading() as session:
+            return list_users(session=session)
+
+    def deactivate_user(self, username: str, *, actor: str) -> bool:
+        """Deactivate ``username`` (False: was already inactive); nobody deactivates themselves."""
+        if username == actor:
+            raise InvalidChange("you cannot deactivate yourself; ask another admin")
+        with self.db.writing() as session:
+            return deactivate_user(session=session, username=username, actor=actor, at=self.clock())
 
     def roles_of(self, username: str) -> frozenset[Role]:
         with self.db.reading() as session:

@@ -23,6 +23,7 @@ from . import pk as _pk  # noqa: E402
 from . import registry as _registry  # noqa: E402
 from . import score as _score  # noqa: E402
 from . import serve as _serve  # noqa: E402
+from . import users as _users  # noqa: E402
 
 _core.register(app)
 _demo.register(app)
@@ -31,6 +32,7 @@ _serve.register(app)
 app.add_typer(_fhir.app, name="fhir")
 app.add_typer(_pk.app, name="pk")
 app.add_typer(_score.app, name="score")
+app.add_typer(_users.app, name="user")
 # -- end of command groups --
 
 

@@ -1,21 +1,39 @@
-"""``alpha4 fhir``: FHIR R4 in and out (alpha4 record <-> Bundle; assessment as FHIR)."""
+"""``alpha4 fhir``: FHIR R4 in and out (alpha4 record <-> Bundle; assessment as FHIR; the registry)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 
 from alpha4.domain import load_patient
-from alpha4.interop.fhir_in import FhirInputError, Imported, bundle_to_patient
-from alpha4.interop.fhir_out import assessment_to_bundle, patient_to_bundle
+from alpha4.domain.validation import check_patient
+from alpha4.interop.fhir_in import FhirInputError, Imported, bundle_to_patient, bundle_to_patients
+from alpha4.interop.fhir_out import assessment_to_bundle, patient_to_bundle, patients_to_bundle
 from alpha4.knowledge import get_profile
 from alpha4.rules import assess
+from alpha4.store import iter_patients
+from alpha4.store import load_patient as load_stored_patient
+from alpha4.store.transfer import Incoming, Rejected, import_patients
 
-from .common import ProfileName, err, fail, load_patient_file, parse_date, read_text, validation_lines
+from .common import (
+    EXIT_BAD_INPUT,
+    ProfileName,
+    err,
+    fail,
+    load_patient_file,
+    out,
+    parse_date,
+    read_text,
+    validation_lines,
+)
+from .registry import actor_of, now, progress_bar, registry, store_errors, store_fail
 
 app = typer.Typer(
     help="FHIR R4: convert records to and from Bundles, write assessments as FHIR.", no_args_is_help=True
@@ -101,3 +119,116 @@ def assessment(
     patient = load_patient_file(record, day)
     result = assess(patient, day, get_profile(profile.value))
     _write(assessment_to_bundle(result), output)
+
+
+def read_bundle_patients(path: Path, *, not_after: dt.date) -> Iterator[Incoming | Rejected]:
+    """Every Patient of a Bundle file as an :class:`Incoming` patient, or :class:`Rejected` with the
+    resource and element at fault. ``line`` is the Patient's place in ``Bundle.entry``."""
+    source = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        yield Rejected(source, 0, "(file)", f"cannot read: {error}")
+        return
+    except ValueError as error:
+        yield Rejected(source, 0, "(json)", f"not JSON: {error}")
+        return
+    try:
+        read = bundle_to_patients(data)
+    except FhirInputError as error:
+        yield Rejected(source, 0, f"{error.resource} {error.element}".strip(), error.message)
+        return
+    for u in read.unmapped:
+        err.print(f"[yellow]unmapped:[/] {escape(source)}: {escape(str(u))}", highlight=False, soft_wrap=True)
+    for p in read.patients:
+        if p.imported is None:
+            assert p.error is not None
+            where = f"{p.error.resource} {p.error.element}".strip()
+            yield Rejected(source, p.entry, where, f"{p.error.message} ({p.ref}: nothing imported)")
+            continue
+        patient = p.imported.patient
+        for u in p.imported.unmapped:
+            err.print(
+                f"[yellow]unmapped:[/] {escape(source)} {escape(p.ref)}: {escape(str(u))}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        problems = check_patient(patient, not_after)
+        if problems:
+            for problem in problems:
+                yield Rejected(
+                    source, p.entry, problem.field, f"{problem.message} ({p.ref}, patient {patient.id})"
+                )
+            continue
+        yield Incoming(source, p.entry, patient)
+
+
+@app.command("import")
+def import_command(
+    bundles: Annotated[
+        list[Path],
+        typer.Argument(help="FHIR R4 Bundles (JSON), one or several patients each", metavar="BUNDLE..."),
+    ],
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", help="Who makes the change (default: $ALPHA4_ACTOR or the OS user)"),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Refuse records dated after this day (default today)")
+    ] = None,
+) -> None:
+    """Load FHIR R4 Bundles into the registry: each patient all-or-nothing, matched by its identifier.
+
+    Importing the same data again changes nothing. A patient that cannot be read is named with the
+    resource and element at fault and nothing of it is written; the other patients and bundles go on,
+    and the exit code is 2.
+    """
+    day = parse_date(as_of, "--as-of")
+    who, at = actor_of(actor), now()
+    with registry() as db:
+        with progress_bar() as progress, store_errors(db):
+            task = progress.add_task("importing", total=None)
+            items = (item for path in bundles for item in read_bundle_patients(path, not_after=day))
+            report = import_patients(
+                db, items, actor=who, at=at, progress=lambda n: progress.update(task, completed=n)
+            )
+        for r in report.rejected:
+            where = f"entry[{r.line}]" if r.field not in ("(file)", "(json)") else ""
+            err.print(
+                f"[red]rejected[/] {escape(r.source)} {where} {escape(r.field)}: {escape(r.message)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        out.print(
+            f"imported: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.rejected_patients} rejected ({report.records_added} records added, "
+            f"{report.records_corrected} corrected)",
+            highlight=False,
+        )
+        if report.rejected:
+            raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command("export")
+def export_command(
+    patient_id: Annotated[
+        str | None, typer.Option("--patient", help="Only this patient (default: every patient)", metavar="ID")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", "--output", "-o", help="Write here instead of stdout")
+    ] = None,
+) -> None:
+    """Write the registry (or one patient) as one FHIR R4 collection Bundle."""
+    with registry() as db, store_errors(db), db.reading() as session:
+        if patient_id is not None:
+            patient = load_stored_patient(session=session, patient_id=patient_id)
+            if patient is None:
+                store_fail(f"no patient {patient_id!r} in the registry")
+            bundle = patient_to_bundle(patient)
+            count = 1
+        else:
+            patients = list(iter_patients(session=session, by_id=True))
+            bundle = patients_to_bundle(patients)
+            count = len(patients)
+    _write(bundle, output)
+    err.print(f"exported {count} patient(s), {len(bundle.get('entry', []))} resources", highlight=False)

@@ -1,5 +1,8 @@
 """Commands on the registry: db upgrade/current/audit, import, export, worklist, patient, backup, restore.
 
+``patient correct`` writes one corrected record as a new version (optimistic locking: the version
+read is named, a conflict is exit code 1); an invalid record is exit code 2, naming the field.
+
 The database is ``ALPHA4_DATABASE_URL`` (default: a SQLite file in the user's data directory);
 the actor every change is recorded under is ``--actor``, else ``ALPHA4_ACTOR``, else the OS user.
 Store errors (database unreachable, old schema, a conflict) are one line on stderr, exit code 1.
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import BaseModel, ValidationError
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -32,31 +36,39 @@ from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
 from alpha4.domain import Patient
+from alpha4.domain.validation import check_patient
 from alpha4.knowledge import Profile, get_profile
 from alpha4.rules import Assessment, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
 from alpha4.settings import load_settings
 from alpha4.store import (
     KINDS,
+    ConflictError,
     Database,
+    InvalidChange,
+    NotFound,
     StoreError,
     audit_head,
+    correct_record,
     count_patients,
     current_revision,
     head_revision,
     iter_patient_chunks,
     load_current_records,
     load_patient,
+    record_history,
     require_current,
     retract_record,
     upgrade,
     verify_audit_chain,
 )
+from alpha4.store.audit import entries_for
 from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
+from alpha4.store.timeline import SINGLE_KINDS, record_model
 from alpha4.store.transfer import export_patients, import_patients, read_patients
 
-from .common import ProfileName, err, out, parse_date, print_json
+from .common import ProfileName, err, fail, out, parse_date, print_json, read_text, validation_lines
 from .core import print_worklist, worklist_json
 
 EXIT_STORE = 1
@@ -199,6 +211,53 @@ def emit_worklist(rows: list[WorklistRow], format: ListFormat, limit: int | None
         print_worklist(shown)
         if len(rows) > len(shown):
             out.print(f"[dim]... {len(rows) - len(shown)} more rows (--limit)[/]")
+
+
+KindOption = Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS[1:])}")]
+RecordOption = Annotated[str, typer.Option("--record", metavar="RECORD_ID", help="The record's id")]
+
+
+def read_record(kind: str, record_id: str, source: str) -> BaseModel:
+    """The corrected record from a JSON file (``-``: standard input), validated; exit 2 naming the
+    field on any problem. A missing ``id`` is the record's; another id is refused."""
+    try:
+        model = record_model(kind)
+    except InvalidChange as error:
+        if kind == "patient":
+            fail("--kind patient: demographics are corrected by importing the patient again")
+        fail(f"--kind: {error}")
+    text = sys.stdin.read() if source == "-" else read_text(Path(source))
+    where = "standard input" if source == "-" else source
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        fail(f"{where}: not valid JSON: {error}")
+    if not isinstance(data, dict):
+        fail(f"{where}: expected one {kind} record (a JSON object), found {type(data).__name__}")
+    data.setdefault("id", record_id)
+    if data["id"] != record_id:
+        fail(f"{where}: id: {data['id']!r} is not the record being corrected ({record_id!r})")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fail(f"{where}: invalid {kind} record\n  " + "\n  ".join(validation_lines(error)))
+
+
+def record_problems(patient: Patient, kind: str, record_id: str, day: dt.date) -> list[str]:
+    """What the import would refuse about this record of the patient (a date after ``day``, an
+    unknown unit ...), each as ``field: message`` inside the record."""
+    if kind in SINGLE_KINDS:
+        prefix = f"{kind}."
+    else:
+        index = next((i for i, r in enumerate(getattr(patient, kind)) if r.id == record_id), None)
+        if index is None:
+            return []
+        prefix = f"{kind}[{index}]."
+    return [
+        f"{p.field.removeprefix(prefix)}: {p.message}"
+        for p in check_patient(patient, day)
+        if p.field.startswith(prefix)
+    ]
 
 
 def register(app: typer.Typer) -> None:
@@ -396,3 +455,108 @@ def register(app: typer.Typer) -> None:
                     at=at,
                 )
             out.print(f"{patient_id}/{kind}/{record_id}: retracted as version {new}", highlight=False)
+
+    @patient_app.command("correct")
+    def patient_correct(
+        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        kind: KindOption,
+        record_id: RecordOption,
+        expected_version: Annotated[
+            int, typer.Option("--expected-version", min=1, help="The version you read (`patient history`)")
+        ],
+        reason: Annotated[str, typer.Option("--reason", help="Why the record is corrected (kept for ever)")],
+        json_source: Annotated[
+            str,
+            typer.Option(
+                "--json", metavar="FILE_OR_-", help="The corrected record as JSON (-: standard input)"
+            ),
+        ],
+        actor: ActorOption = None,
+    ) -> None:
+        """Correct one record: a new version (the old one stays in its history), with the reason.
+
+        Exit code 1 when someone changed the record since the version you read; 2 when the record is not valid (the field is named).
+        """
+        if not reason.strip():
+            fail("--reason: say why the record is corrected")
+        record = read_record(kind, record_id, json_source)
+        who, at, day = actor_of(actor), now(), dt.date.today()
+        entity = f"{patient_id}/{kind}/{record_id}"
+        with registry() as db, store_errors(db):
+            try:
+                with db.writing() as session:
+                    new = correct_record(
+                        session=session,
+                        patient_id=patient_id,
+                        record=record,
+                        expected_version=expected_version,
+                        actor=who,
+                        at=at,
+                        reason=reason.strip(),
+                    )
+                    patient = load_patient(session=session, patient_id=patient_id)
+                    problems = record_problems(patient, kind, record_id, day) if patient else []
+                    if problems:
+                        raise InvalidChange(f"{entity}: " + "; ".join(problems))
+            except ConflictError as error:
+                store_fail(
+                    f"not corrected: {entity} was changed by someone else since you read it ({error}); "
+                    f"see `alpha4 patient history {patient_id} --kind {kind} --record {record_id}` and retry"
+                )
+            except InvalidChange as error:
+                fail(f"not corrected: {escape(str(error))}")
+        if new == expected_version:
+            out.print(f"{entity}: unchanged (same as version {new})", highlight=False)
+        else:
+            out.print(f"{entity}: corrected as version {new}", highlight=False)
+
+    @patient_app.command("history")
+    def patient_history(
+        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS)}")],
+        record_id: RecordOption,
+        format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT,
+    ) -> None:
+        """Every version of one record, oldest first, with who wrote it, when and why."""
+        if kind not in KINDS:
+            fail(f"--kind: {kind!r} is not a kind of record (one of: {', '.join(KINDS)})")
+        entity = f"{patient_id}/{kind}/{record_id}"
+        with registry() as db, store_errors(db), db.reading() as session:
+            versions = record_history(session=session, patient_id=patient_id, kind=kind, record_id=record_id)
+            reasons: dict[int, str] = {}
+            for e in entries_for(session=session, entity_id_prefix=entity):
+                if e.entity_id == entity and isinstance(e.after, dict):
+                    why, version = e.after.get("reason") or e.after.get("retracted"), e.after.get("version")
+                    if isinstance(why, str) and isinstance(version, int):
+                        reasons[version] = why
+        if not versions:
+            store_fail(str(NotFound(f"patient {patient_id} has no {kind} record {record_id!r}")))
+        if format is ShowFormat.JSON:
+            print_json(
+                [
+                    {
+                        "version": v.version,
+                        "current": v.is_current,
+                        "retracted": v.retracted,
+                        "recorded_at": v.recorded_at.isoformat(timespec="seconds"),
+                        "recorded_by": v.recorded_by,
+                        "reason": reasons.get(v.version),
+                        "payload": v.payload,
+                    }
+                    for v in versions
+                ]
+            )
+            return
+        table = Table("version", "recorded", "by", "state", "reason", "content", title=escape(entity))
+        for v in versions:
+            state = "retracted" if v.retracted else ("current" if v.is_current else "superseded")
+            content = json.dumps({k: x for k, x in v.payload.items() if k != "id"}, ensure_ascii=False)
+            table.add_row(
+                str(v.version),
+                v.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                escape(v.recorded_by),
+                state,
+                escape(reasons.get(v.version, "")),
+                escape(content if len(content) <= 70 else content[:67] + "..."),
+            )
+        out.print(table)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +108,7 @@ class Imported:
     unmapped: tuple[Unmapped, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: comparing raw JSON is slow
 class _Entry:
     full_url: str | None
     raw: JsonDict
@@ -189,8 +190,45 @@ def _first_error(error: ValidationError) -> tuple[str, str]:
     return element, message
 
 
+class _ValidatedCache:
+    """Validated R4B models by the resource's exact JSON text (least recently used dropped first).
+
+    An EHR sends the same resources again on every hook call for a patient (each chart opening);
+    validation is a pure function of the resource's content, so an identical resource is validated
+    once. The models are only read, never changed, so one may serve several calls (and threads).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.models: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            model = self.models.get(key)
+            if model is not None:
+                self.models.move_to_end(key)
+            return model
+
+    def put(self, key: str, model: Any) -> None:
+        with self.lock:
+            self.models[key] = model
+            if len(self.models) > self.size:
+                self.models.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.models.clear()
+
+
+VALIDATED = _ValidatedCache(4096)
+
+
 def validate_resource(raw: Any, where: str = "resource") -> Any:
-    """The R4B model of one resource; FhirInputError naming the resource and element otherwise."""
+    """The R4B model of one resource; FhirInputError naming the resource and element otherwise.
+
+    Resources already validated with exactly this content are served from :data:`VALIDATED`.
+    """
     if not isinstance(raw, dict):
         raise FhirInputError(where, "", "not a JSON object")
     rtype = raw.get("resourceType")
@@ -202,12 +240,23 @@ def validate_resource(raw: Any, where: str = "resource") -> Any:
     except (KeyError, ValueError):
         raise FhirInputError(ref, "resourceType", f"{rtype!r} is not a FHIR R4 resource type") from None
     try:
-        return model_class.model_validate(raw)
+        key = rtype + json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        key = None  # not plain JSON (a caller's own objects): validate, do not cache
+    if key is not None:
+        cached = VALIDATED.get(key)
+        if cached is not None:
+            return cached
+    try:
+        model = model_class.model_validate(raw)
     except ValidationError as error:
         element, message = _first_error(error)
         raise FhirInputError(ref, element, f"fails FHIR R4 validation: {message}") from None
     except (TypeError, ValueError, KeyError) as error:  # fhir.resources raises these for odd input
         raise FhirInputError(ref, "", f"fails FHIR R4 validation: {error}") from None
+    if key is not None:
+        VALIDATED.put(key, model)
+    return model
 
 
 def bundle_to_patient(data: Any, *, patient_id: str | None = None) -> Imported:
@@ -223,6 +272,90 @@ def bundle_to_patient(data: Any, *, patient_id: str | None = None) -> Imported:
     """
     entries, skipped = bundle_entries(data)
     return resources_to_patient(entries, patient_id=patient_id, skipped=skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFromBundle:
+    """One Patient of a bundle: its timeline, or why it cannot be read (then nothing of it is)."""
+
+    ref: str  # ``Patient/123`` (or the fullUrl), for messages
+    entry: int  # the Patient's place in ``Bundle.entry`` (0-based)
+    imported: Imported | None
+    error: FhirInputError | None
+
+
+@dataclass(frozen=True, slots=True)
+class BundlePatients:
+    patients: tuple[PatientFromBundle, ...]
+    unmapped: tuple[Unmapped, ...]  # resources of the bundle that no patient could take
+
+
+def bundle_to_patients(data: Any) -> BundlePatients:
+    """Every Patient of a Bundle (e.g. a searchset of several), each read on its own.
+
+    Each resource is validated once. A resource that fails validation rejects the patient it names
+    (every patient when it names none); the other patients are still read. A bundle with one
+    Patient reads exactly as :func:`bundle_to_patient`. An unreadable envelope raises.
+
+    >>> import datetime as dt
+    >>> from alpha4.domain.builders import ms_patient
+    >>> from alpha4.interop.fhir_out import patients_to_bundle
+    >>> a = ms_patient(first_infusion=dt.date(2024, 1, 1), infusions=2, id="A")
+    >>> b = ms_patient(first_infusion=dt.date(2024, 1, 1), infusions=3, id="B")
+    >>> got = bundle_to_patients(patients_to_bundle([a, b]))
+    >>> [(p.imported.patient.id, len(p.imported.patient.infusions)) for p in got.patients if p.imported]
+    [('A', 2), ('B', 3)]
+    """
+    raw_entries, skipped = bundle_entries(data)
+    entries: list[_Entry] = []
+    places: dict[int, int] = {}  # id(entry) -> its place in Bundle.entry
+    bad: list[tuple[int, str | None, FhirInputError]] = []  # (place, patient reference named, error)
+    bad_patients: list[tuple[int, str, FhirInputError]] = []
+    for n, (full_url, raw) in enumerate(raw_entries):
+        try:
+            entry = _Entry(full_url, raw, validate_resource(raw, f"entry[{n}]"))
+        except FhirInputError as invalid:
+            if raw.get("resourceType") == "Patient":
+                ref = f"Patient/{raw['id']}" if raw.get("id") else (full_url or f"entry[{n}]")
+                bad_patients.append((n, ref, invalid))
+            else:
+                bad.append((n, _patient_reference(raw), invalid))
+            continue
+        places[id(entry)] = n
+        entries.append(entry)
+    patients = [e for e in entries if e.type == "Patient"]
+    if not patients and not bad_patients:
+        raise bad[0][2] if bad else FhirInputError("Bundle", "entry", "no Patient resource")
+    shared = len(patients) + len(bad_patients) > 1
+    out: list[PatientFromBundle] = []
+    for p in patients:
+        refs = _refs_of(p)
+        problem = next((e for _, named, e in bad if named is None or _same_reference(named, refs)), None)
+        imported: Imported | None = None
+        if problem is None:
+            try:
+                imported = _Mapper(
+                    entries, None, [] if shared else list(skipped), patient=p, shared=shared
+                ).run()
+            except FhirInputError as mapping_error:
+                problem = mapping_error
+        out.append(PatientFromBundle(p.ref, places[id(p)], imported, problem))
+    out.extend(PatientFromBundle(ref, n, None, e) for n, ref, e in bad_patients)
+    out.sort(key=lambda x: x.entry)
+    unmapped: list[Unmapped] = list(skipped) if shared else []
+    if shared:
+        every_ref = set().union(*(_refs_of(p) for p in patients), {ref for _, ref, _ in bad_patients})
+        for e in entries:
+            target = _patient_reference(e.raw)
+            if e.type == "Patient":
+                continue
+            if target is None and _names_a_patient(e.raw):
+                unmapped.append(
+                    Unmapped(e.type, e.id, f"names no patient; the bundle holds {len(out)} patients")
+                )
+            elif target is not None and not _same_reference(target, every_ref):
+                unmapped.append(Unmapped(e.type, e.id, f"names {target}, not a Patient of the bundle"))
+    return BundlePatients(tuple(out), tuple(unmapped))
 
 
 def resources_to_patient(
@@ -391,9 +524,21 @@ class _Timeline:
 
 
 class _Mapper:
-    def __init__(self, entries: list[_Entry], patient_id: str | None, unmapped: list[Unmapped]) -> None:
+    def __init__(
+        self,
+        entries: list[_Entry],
+        patient_id: str | None,
+        unmapped: list[Unmapped],
+        *,
+        patient: _Entry | None = None,
+        shared: bool = False,
+    ) -> None:
         self.entries = entries
         self.wanted_patient = patient_id
+        self.chosen = patient
+        # A bundle of several patients: the others' resources are theirs, not unmapped, and a resource
+        # that names no patient cannot be placed (the caller reports it once for the bundle).
+        self.shared = shared
         self.unmapped = unmapped
         self.t = _Timeline()
         self.index: dict[str, _Entry] = {}
@@ -402,6 +547,7 @@ class _Mapper:
                 self.index[e.full_url] = e
             if e.id:
                 self.index[f"{e.type}/{e.id}"] = e
+        self.places = {id(e): n for n, e in enumerate(entries)}
         self.consumed: set[int] = set()
         self.used_ids: set[str] = set()
         self.infusion_by_entry: dict[int, int] = {}
@@ -409,6 +555,9 @@ class _Mapper:
         self.patient_refs: set[str] = set()
 
     # -- helpers --
+    def place(self, e: _Entry) -> int:
+        return self.places[id(e)]
+
     def resolve(self, reference: Any) -> _Entry | None:
         ref = getattr(reference, "reference", None)
         if not ref:
@@ -465,9 +614,7 @@ class _Mapper:
     # -- run --
     def run(self) -> Imported:
         patient_entry = self.patient_entry()
-        self.patient_refs = {f"Patient/{patient_entry.id}"} | (
-            {patient_entry.full_url} if patient_entry.full_url else set()
-        )
+        self.patient_refs = _refs_of(patient_entry)
         handlers: dict[str, Callable[[_Entry], None]] = {
             "Condition": self.condition,
             "Observation": self.observation,
@@ -487,10 +634,12 @@ class _Mapper:
             if n in self.consumed:
                 continue
             if e.type == "Patient":
-                self.skip(e, "another Patient: alpha4 reads one patient at a time")
+                if not self.shared:
+                    self.skip(e, "another Patient: alpha4 reads one patient at a time")
                 continue
             if not self.belongs(e):
-                self.skip(e, "belongs to another patient")
+                if not self.shared:
+                    self.skip(e, "belongs to another patient")
                 continue
             if e.type == "DiagnosticReport":
                 self.report(e)
@@ -519,6 +668,8 @@ class _Mapper:
         return e.type == "Medication"  # Medication resources are read through the references to them
 
     def patient_entry(self) -> _Entry:
+        if self.chosen is not None:
+            return self.chosen
         patients = [e for e in self.entries if e.type == "Patient"]
         if self.wanted_patient is not None:
             patients = [
@@ -539,16 +690,11 @@ class _Mapper:
         return patients[0]
 
     def belongs(self, e: _Entry) -> bool:
-        m = e.model
-        for attr in ("subject", "patient", "for_fhir"):
-            ref = getattr(m, attr, None)
-            if ref is not None and getattr(ref, "reference", None):
-                target = str(ref.reference)
-                if target in self.patient_refs:
-                    return True
-                parts = target.rstrip("/").split("/")
-                return len(parts) >= 2 and f"{parts[-2]}/{parts[-1]}" in self.patient_refs
-        return True
+        target = _patient_reference(e.raw)
+        if target is None:
+            # No patient named: ours when the bundle holds one patient (or the type has no subject).
+            return not self.shared or not _names_a_patient(e.raw)
+        return _same_reference(target, self.patient_refs)
 
     # -- Patient --
     def make_patient(self, e: _Entry) -> Patient:
@@ -1063,7 +1209,7 @@ class _Mapper:
             route=_route(m.dosage.route) or Route.INTRAVENOUS,
             observation_minutes=int(minutes) if minutes is not None else None,
         )
-        n = self.entries.index(e)
+        n = self.place(e)
         self.infusion_by_entry[n] = len(self.t.lists["infusions"])
         self.t.lists["infusions"].append(infusion)
 
@@ -1238,7 +1384,7 @@ class _Mapper:
             return
         suspects = [self.resolve(s.instance) for s in m.suspectEntity or []]
         infusion_entry = next(
-            (s for s in suspects if s is not None and self.entries.index(s) in self.infusion_by_entry), None
+            (s for s in suspects if s is not None and self.place(s) in self.infusion_by_entry), None
         )
         kind_code = _local_suffix(m.event, "reaction-")
         if _has(m.event, c.SNOMED, c.ANAPHYLAXIS_SNOMED.code):
@@ -1259,7 +1405,7 @@ class _Mapper:
                     e.ref, "severity", "an infusion reaction needs its severity (mild, moderate, severe)"
                 )
             onset = _extension(m, "onset-minutes")
-            n = self.infusion_by_entry[self.entries.index(infusion_entry)]
+            n = self.infusion_by_entry[self.place(infusion_entry)]
             infusions = self.t.lists["infusions"]
             reaction = self.build(
                 e,
@@ -1335,11 +1481,11 @@ class _Mapper:
             for key in counts:
                 if c.LOCAL[key] in codes and target.model.valueInteger is not None:
                     counts[key] = int(target.model.valueInteger)
-                    self.consumed.add(self.entries.index(target))
+                    self.consumed.add(self.place(target))
         for study in m.imagingStudy or []:
             target = self.resolve(study)
             if target is not None:
-                self.consumed.add(self.entries.index(target))
+                self.consumed.add(self.place(target))
         kind = next((k for k in MriKind if f"mri-{k.value}" in local), MriKind.ROUTINE)
         day = (
             _day(m.effectiveDateTime)
@@ -1456,6 +1602,37 @@ class _Mapper:
                 data=json.loads(data) if data else {},
             )
         )
+
+
+_PATIENT_ELEMENTS = ("subject", "patient", "for")
+_NO_SUBJECT_TYPES = frozenset(
+    {"Medication", "Practitioner", "PractitionerRole", "Organization", "Location", "Device", "Provenance"}
+)
+
+
+def _patient_reference(raw: JsonDict) -> str | None:
+    """The reference of the element naming the resource's patient (subject, patient or for)."""
+    for name in _PATIENT_ELEMENTS:
+        ref = raw.get(name)
+        if isinstance(ref, dict) and ref.get("reference"):
+            return str(ref["reference"])
+    return None
+
+
+def _names_a_patient(raw: JsonDict) -> bool:
+    """True for resource types that belong to a patient (so one without a subject cannot be placed)."""
+    return str(raw.get("resourceType")) not in _NO_SUBJECT_TYPES
+
+
+def _same_reference(target: str, refs: set[str]) -> bool:
+    if target in refs:
+        return True
+    parts = target.rstrip("/").split("/")
+    return len(parts) >= 2 and f"{parts[-2]}/{parts[-1]}" in refs
+
+
+def _refs_of(e: _Entry) -> set[str]:
+    return {f"Patient/{e.id}"} | ({e.full_url} if e.full_url else set())
 
 
 def _patient_identifier(e: _Entry) -> str | None:

@@ -128,6 +128,53 @@ def patient_to_bundle(patient: Patient) -> JsonDict:
     >>> b["type"], [e["resource"]["resourceType"] for e in b["entry"]][:4]
     ('collection', ['Patient', 'Condition', 'MedicationAdministration', 'MedicationAdministration'])
     """
+    return make_bundle(_patient_resources(patient), "collection")
+
+
+def patients_to_bundle(patients: Iterable[Patient]) -> JsonDict:
+    """Several patients in one FHIR R4 ``collection`` Bundle (validated), each as :func:`patient_to_bundle`.
+
+    A resource id another patient already used is made unique (``<patient>-<id>``) and the references
+    to it follow; the alpha4 record id stays in its identifier, so the records read back the same.
+
+    >>> from alpha4.domain.builders import ms_patient
+    >>> b = patients_to_bundle([ms_patient(id="A", first_infusion=dt.date(2024, 1, 1), infusions=1),
+    ...                         ms_patient(id="B", first_infusion=dt.date(2024, 1, 1), infusions=1)])
+    >>> [e["resource"]["id"] for e in b["entry"] if e["resource"]["resourceType"] == "Patient"]
+    ['A', 'B']
+    """
+    used: set[str] = set()
+    resources: list[JsonDict] = []
+    for patient in patients:
+        own = _patient_resources(patient)
+        renamed: dict[str, str] = {}
+        for r in own:
+            key = f"{r['resourceType']}/{r['id']}"
+            if key in used:
+                new_id = fhir_id(f"{fhir_id(patient.id)}-{r['id']}")
+                renamed[key] = f"{r['resourceType']}/{new_id}"
+                r["id"] = new_id
+            used.add(f"{r['resourceType']}/{r['id']}")
+        resources.extend(_rename_references(r, renamed) for r in own)
+    return make_bundle(resources, "collection")
+
+
+def _rename_references(value: Any, renamed: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (
+                renamed.get(v, v)
+                if k == "reference" and isinstance(v, str)
+                else _rename_references(v, renamed)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_rename_references(v, renamed) for v in value]
+    return value
+
+
+def _patient_resources(patient: Patient) -> list[JsonDict]:
     b = _Builder(patient)
     p = patient
     body: JsonDict = {"gender": p.sex.value, "birthDate": _day(p.birth_date)}
@@ -380,7 +427,7 @@ def patient_to_bundle(patient: Patient) -> JsonDict:
                 "created": _day(o.date),
             },
         )
-    return make_bundle(b.resources, "collection")
+    return b.resources
 
 
 def make_bundle(resources: Iterable[JsonDict], kind: str) -> JsonDict:

@@ -3,7 +3,7 @@
 Imports only :mod:`alpha4.domain` (and settings); rules and the CLI sit above it.
 """
 
-from .audit import AuditBreak, append_audit, audit_head, verify_audit_chain
+from .audit import AuditBreak, append_audit, audit_head, patients_changed_since, verify_audit_chain
 from .cohort import count_patients, iter_patient_chunks, iter_patients
 from .engine import Database, redact, sqlalchemy_url
 from .errors import ConflictError, DatabaseUnavailable, InvalidChange, NotFound, SchemaOutOfDate, StoreError
@@ -21,7 +21,16 @@ from .timeline import (
     record_history,
     retract_record,
 )
-from .users import Role, create_user, user_roles, verify_password
+from .users import (
+    Role,
+    UserInfo,
+    create_user,
+    deactivate_user,
+    list_users,
+    set_password,
+    user_roles,
+    verify_password,
+)
 
 __all__ = [
     "KINDS",
@@ -37,6 +46,7 @@ __all__ = [
     "SchemaOutOfDate",
     "StoreError",
     "StoredRecord",
+    "UserInfo",
     "add_record",
     "append_audit",
     "audit_head",
@@ -44,16 +54,20 @@ __all__ = [
     "count_patients",
     "create_user",
     "current_revision",
+    "deactivate_user",
     "head_revision",
     "iter_patient_chunks",
     "iter_patients",
+    "list_users",
     "load_current_records",
     "load_patient",
+    "patients_changed_since",
     "put_patients",
     "record_history",
     "redact",
     "require_current",
     "retract_record",
+    "set_password",
     "sqlalchemy_url",
     "upgrade",
     "user_roles",

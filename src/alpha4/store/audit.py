@@ -213,3 +213,28 @@ def entries_for(*, session: Session, entity_id_prefix: str) -> list[AuditEntry]:
             .order_by(AuditEntry.seq)
         ).scalars()
     )
+
+
+def patient_of_entry(entity: str, entity_id: str) -> str | None:
+    """The patient an audit entry is about (None: not about one patient's timeline).
+
+    >>> patient_of_entry("timeline_record", "P/1/labs/lab-3"), patient_of_entry("user", "nurse1")
+    ('P/1', None)
+    """
+    if entity == "patient":
+        return entity_id
+    if entity == "checklist":
+        head, sep, _ = entity_id.rpartition("/checklist/")
+        return head if sep else None
+    if entity == "timeline_record":
+        from .timeline import KINDS  # the timeline module writes through this one: import it late
+
+        cuts = [i for k in KINDS if (i := entity_id.find(f"/{k}/")) > 0]
+        return entity_id[: min(cuts)] if cuts else None
+    return None
+
+
+def patients_changed_since(*, session: Session, seq: int) -> set[str]:
+    """Patients named by audit entries after ``seq`` (one query over the log's tail)."""
+    rows = session.execute(select(AuditEntry.entity, AuditEntry.entity_id).where(AuditEntry.seq > seq))
+    return {pid for entity, entity_id in rows if (pid := patient_of_entry(entity, entity_id)) is not None}

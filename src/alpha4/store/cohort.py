@@ -12,13 +12,13 @@ from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from alpha4.domain import Patient
 
 from .errors import StoreError
-from .timeline import PatientRow, TimelineRecordRow, assemble_patient
+from .timeline import PatientRow, TimelineRecordRow, assemble_patient_json
 
 DEFAULT_CHUNK = 500
 _T = TimelineRecordRow
@@ -38,9 +38,12 @@ def count_current_records(*, session: Session) -> int:
     )
 
 
-def _current_rows(pks: list[int]) -> Select[Any]:
+def _current_rows(pks: list[int], *, payload_text: bool = False) -> Select[Any]:
+    """The current, not retracted records of the patients; ``payload_text``: the payload as its
+    stored JSON text (``CAST(payload AS TEXT)``) instead of decoded into Python."""
+    payload = cast(_T.payload, Text) if payload_text else _T.payload
     return (
-        select(_T.patient_pk, _T.kind, _T.payload)
+        select(_T.patient_pk, _T.kind, payload)
         .where(_T.patient_pk.in_(pks), _T.is_current.is_(True), _T.retraction_reason.is_(None))
         .order_by(_T.patient_pk, _T.pk)
     )
@@ -64,13 +67,13 @@ def iter_patient_chunks(
         keys = _next_keys(session, after, chunk_size, by_id)
         if not keys:
             return
-        rows = session.execute(_current_rows([k.pk for k in keys])).all()
+        rows = session.execute(_current_rows([k.pk for k in keys], payload_text=True)).all()
         grouped = {pk: list(group) for pk, group in groupby(rows, key=itemgetter(0))}
         chunk: list[Patient] = []
         for key in keys:
             try:
                 chunk.append(
-                    assemble_patient((kind, payload) for _, kind, payload in grouped.get(key.pk, ()))
+                    assemble_patient_json((kind, payload) for _, kind, payload in grouped.get(key.pk, ()))
                 )
             except ValidationError as error:
                 raise StoreError(
@@ -87,8 +90,11 @@ def iter_patients(
         yield from chunk
 
 
-def select_current_rows(*, session: Session, chunk_size: int = DEFAULT_CHUNK) -> int:
-    """The same rows :func:`iter_patient_chunks` reads, fetched plainly (the benchmark's baseline).
+def select_current_rows(
+    *, session: Session, chunk_size: int = DEFAULT_CHUNK, payload_text: bool = False
+) -> int:
+    """The same rows :func:`iter_patient_chunks` reads, fetched plainly (the benchmark's baseline):
+    payloads decoded into Python (default), or as their stored JSON text with ``payload_text``.
 
     Returns the number of rows read.
     """
@@ -97,5 +103,5 @@ def select_current_rows(*, session: Session, chunk_size: int = DEFAULT_CHUNK) ->
         keys = _next_keys(session, after, chunk_size, False)
         if not keys:
             return count
-        count += len(session.execute(_current_rows([k.pk for k in keys])).all())
+        count += len(session.execute(_current_rows([k.pk for k in keys], payload_text=payload_text)).all())
         after = keys[-1].pk

@@ -147,6 +147,38 @@ def assemble_patient(rows: Iterable[tuple[str, dict[str, Any]]]) -> Patient:
     return Patient.model_validate(data)
 
 
+def assemble_patient_json(rows: Iterable[tuple[str, str]]) -> Patient:
+    """Rebuild (and validate) a patient from ``(kind, payload JSON text)`` rows in timeline order.
+
+    The same patient as :func:`assemble_patient`, fully validated, but the stored JSON texts are
+    spliced into one document and parsed by pydantic itself (``model_validate_json``), which skips
+    decoding every payload into Python dicts first (about a third of the cohort's load time).
+    """
+    demographics = ""
+    lists: dict[str, list[str]] = {kind: [] for kind in LIST_KINDS}
+    singles: list[str] = []
+    for kind, payload in rows:
+        if kind == KIND_PATIENT:
+            demographics = payload.strip()[1:-1].strip()  # the object's members, without its braces
+        elif kind in SINGLE_KINDS:
+            singles.append(f'"{kind}":{payload}')
+        else:
+            lists[kind].append(payload)
+    members = [demographics] if demographics else []
+    members += [f'"{kind}":[{",".join(texts)}]' for kind, texts in lists.items()]
+    return Patient.model_validate_json("{" + ",".join([*members, *singles]) + "}")
+
+
+def record_model(kind: str) -> type[BaseModel]:
+    """The record class of a timeline kind, e.g. ``infusions`` -> ``Infusion`` (not ``patient``)."""
+    if kind == "discontinuation":
+        return Discontinuation
+    if kind in LIST_KINDS:
+        model: type[BaseModel] = Patient.model_fields[kind].annotation.__args__[0]  # type: ignore[union-attr]
+        return model
+    raise InvalidChange(f"{kind!r} is not a kind of timeline record (one of: {', '.join(KINDS[1:])})")
+
+
 def record_kind(record: BaseModel) -> str:
     """The timeline list (or single field) a record belongs to, e.g. ``Infusion`` -> ``infusions``."""
     if isinstance(record, Discontinuation):

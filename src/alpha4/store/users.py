@@ -1,12 +1,16 @@
 """Registry users, their roles and their passwords (argon2id hashes, never the password).
 
-Only the model and the repository functions live here; signing in is the web app's job.
+Only the model and the repository functions live here; signing in is the web app's job. Users
+are never deleted (the audit log names them): an admin deactivates them, after which they can
+neither sign in nor use a session or token issued before. Every change is audited with the actor,
+never with password material.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -17,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .audit import append_audit
 from .base import Base, UtcDateTime
-from .errors import ConflictError, InvalidChange
+from .errors import ConflictError, InvalidChange, NotFound
 from .timeline import BigId
 
 _hasher = PasswordHasher()
@@ -66,6 +70,18 @@ class UserRoleRow(Base):
     role: Mapped[str] = mapped_column(ForeignKey("role.name"), primary_key=True)
 
 
+MIN_PASSWORD = 12
+MAX_PASSWORD = 200
+
+
+def check_password(password: str) -> None:
+    """Refuse a password too short (or absurdly long) to be set; says why."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidChange(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidChange(f"a password has at most {MAX_PASSWORD} characters")
+
+
 def create_user(
     *,
     session: Session,
@@ -81,8 +97,7 @@ def create_user(
     wanted = sorted({Role(r) for r in roles})
     if not username:
         raise InvalidChange("a user needs a username")
-    if len(password) < 12:
-        raise InvalidChange("a password needs at least 12 characters")
+    check_password(password)
     if not wanted:
         raise InvalidChange("a user needs at least one role")
     try:
@@ -119,12 +134,102 @@ def create_user(
 
 
 def user_roles(*, session: Session, username: str) -> set[Role]:
+    """The roles of an active user; none for a deactivated or unknown one (their sessions end)."""
     rows = session.execute(
         select(UserRoleRow.role)
         .join(UserRow, UserRow.pk == UserRoleRow.user_pk)
-        .where(UserRow.username == username)
+        .where(UserRow.username == username, UserRow.active.is_(True))
     ).scalars()
     return {Role(r) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """A user as an admin sees them (never the password hash)."""
+
+    username: str
+    display_name: str
+    roles: tuple[Role, ...]
+    active: bool
+    created_at: dt.datetime
+    created_by: str
+
+
+def list_users(*, session: Session) -> list[UserInfo]:
+    """Every user (deactivated ones too) ordered by username; two queries."""
+    users = session.execute(select(UserRow).order_by(UserRow.username)).scalars().all()
+    roles: dict[int, list[Role]] = {}
+    for user_pk, role in session.execute(select(UserRoleRow.user_pk, UserRoleRow.role)):
+        roles.setdefault(user_pk, []).append(Role(role))
+    return [
+        UserInfo(
+            username=u.username,
+            display_name=u.display_name,
+            roles=tuple(sorted(roles.get(u.pk, []))),
+            active=u.active,
+            created_at=u.created_at,
+            created_by=u.created_by,
+        )
+        for u in users
+    ]
+
+
+def _user(session: Session, username: str) -> UserRow:
+    user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"no user {username!r} in the registry")
+    return user
+
+
+def deactivate_user(*, session: Session, username: str, actor: str, at: dt.datetime) -> bool:
+    """Deactivate a user: no more sign-ins, and their sessions and tokens stop working at once.
+
+    Returns False (and changes nothing) when the user already was inactive. Refused when it would
+    leave the registry without an active admin. Audited as ``user.deactivate``.
+    """
+    user = _user(session, username)
+    if not user.active:
+        return False
+    if Role.ADMIN in user_roles(session=session, username=username):
+        admins = session.execute(
+            select(UserRow.username)
+            .join(UserRoleRow, UserRoleRow.user_pk == UserRow.pk)
+            .where(UserRoleRow.role == Role.ADMIN.value, UserRow.active.is_(True))
+        ).scalars()
+        if set(admins) <= {username}:
+            raise InvalidChange(f"{username} is the last active admin: create another admin first")
+    result = session.execute(
+        update(UserRow).where(UserRow.pk == user.pk, UserRow.active.is_(True)).values(active=False)
+    )
+    if getattr(result, "rowcount", 1) != 1:
+        return False  # deactivated by someone else meanwhile
+    append_audit(
+        session=session,
+        at=at,
+        actor=actor,
+        action="user.deactivate",
+        entity="user",
+        entity_id=username,
+        before={"active": True},
+        after={"active": False},
+    )
+    return True
+
+
+def set_password(*, session: Session, username: str, password: str, actor: str, at: dt.datetime) -> None:
+    """Replace a user's password (argon2id hash). Audited as ``user.set_password``, without the
+    password or its hash."""
+    check_password(password)
+    user = _user(session, username)
+    session.execute(update(UserRow).where(UserRow.pk == user.pk).values(password_hash=_hasher.hash(password)))
+    append_audit(
+        session=session,
+        at=at,
+        actor=actor,
+        action="user.set_password",
+        entity="user",
+        entity_id=username,
+    )
 
 
 def verify_password(*, session: Session, username: str, password: str) -> UserRow | None:
