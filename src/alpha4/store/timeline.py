@@ -538,31 +538,24 @@ def correct_record(
     """
     kind = record_kind(record)
     record_id = str(getattr(record, "id"))  # noqa: B009
-    pk, old = _current_of(session, patient_id, kind, record_id)
-    entity = _entity_id(patient_id, kind, record_id)
-    if old.version != expected_version:
-        raise ConflictError(
-            f"{entity}: you edited version {expected_version}, the current one is {old.version}"
-        )
+    pk, old, entity = _current_at_version(session, patient_id, kind, record_id, expected_version, "edited")
     if old.retracted:
         raise InvalidChange(f"{entity}: retracted ({old.retraction_reason}); add a new record instead")
     part = Part(kind, record_id, _record_date(record), record.model_dump(mode="json"))
     if part.payload == old.payload:
         return old.version
-    _supersede(session, old, entity)
-    _insert_version(session, _row_values(pk, part, old.version + 1, at, actor), entity)
-    _check_timeline(session, pk, patient_id)
-    append_audit(
-        session=session,
-        at=at,
+    return _write_next_version(
+        session,
+        pk,
+        patient_id,
+        old,
+        entity,
+        _row_values(pk, part, old.version + 1, at, actor),
         actor=actor,
+        at=at,
         action="record.correct",
-        entity="timeline_record",
-        entity_id=entity,
-        before={"version": old.version, "payload": old.payload},
         after={"version": old.version + 1, "payload": part.payload, "reason": reason},
     )
-    return old.version + 1
 
 
 def retract_record(
@@ -584,26 +577,62 @@ def retract_record(
         raise InvalidChange("a patient's demographics cannot be retracted, only corrected")
     if not reason.strip():
         raise InvalidChange("a retraction needs a reason")
+    pk, old, entity = _current_at_version(session, patient_id, kind, record_id, expected_version, "read")
+    if old.retracted:
+        raise InvalidChange(f"{entity}: already retracted ({old.retraction_reason})")
+    part = Part(kind, record_id, None, old.payload)
+    return _write_next_version(
+        session,
+        pk,
+        patient_id,
+        old,
+        entity,
+        _row_values(pk, part, old.version + 1, at, actor, reason.strip()),
+        actor=actor,
+        at=at,
+        action="record.retract",
+        after={"version": old.version + 1, "retracted": reason.strip()},
+    )
+
+
+def _current_at_version(
+    session: Session, patient_id: str, kind: str, record_id: str, expected_version: int, verb: str
+) -> tuple[int, StoredRecord, str]:
+    """The current version of a record, if it is still the one the editor saw (else ConflictError)."""
     pk, old = _current_of(session, patient_id, kind, record_id)
     entity = _entity_id(patient_id, kind, record_id)
     if old.version != expected_version:
         raise ConflictError(
-            f"{entity}: you read version {expected_version}, the current one is {old.version}"
+            f"{entity}: you {verb} version {expected_version}, the current one is {old.version}"
         )
-    if old.retracted:
-        raise InvalidChange(f"{entity}: already retracted ({old.retraction_reason})")
-    part = Part(kind, record_id, None, old.payload)
+    return pk, old, entity
+
+
+def _write_next_version(
+    session: Session,
+    pk: int,
+    patient_id: str,
+    old: StoredRecord,
+    entity: str,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    at: dt.datetime,
+    action: str,
+    after: dict[str, Any],
+) -> int:
+    """Supersede ``old`` with the new version's row, re-check the timeline, audit; the new version."""
     _supersede(session, old, entity)
-    _insert_version(session, _row_values(pk, part, old.version + 1, at, actor, reason.strip()), entity)
+    _insert_version(session, values, entity)
     _check_timeline(session, pk, patient_id)
     append_audit(
         session=session,
         at=at,
         actor=actor,
-        action="record.retract",
+        action=action,
         entity="timeline_record",
         entity_id=entity,
         before={"version": old.version, "payload": old.payload},
-        after={"version": old.version + 1, "retracted": reason.strip()},
+        after=after,
     )
     return old.version + 1
