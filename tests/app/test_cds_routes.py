@@ -140,6 +140,45 @@ def test_status_codes(base: str) -> None:
     assert response.status_code == 412 and "prefetch lacks" in response.json()["error"]
 
 
+def card_codes_of(response: httpx.Response) -> list[str]:
+    return [c["source"].get("topic", {}).get("code", "") for c in response.json()["cards"]]
+
+
+def test_reopened_chart_reuses_the_evaluation_but_not_the_card_ids(base: str) -> None:
+    url = f"{base}/cds-services/{cds.PATIENT_VIEW}"
+    first = httpx.post(url, json=spec_request(), headers=auth(url))
+    again_body = spec_request() | {"hookInstance": str(uuid.uuid4())}
+    again_body["context"]["userId"] = "Practitioner/another-clinician"
+    again = httpx.post(url, json=again_body, headers=auth(url))
+    assert first.status_code == again.status_code == 200
+    strip = [{k: v for k, v in c.items() if k not in ("uuid", "suggestions")} for c in first.json()["cards"]]
+    assert strip == [
+        {k: v for k, v in c.items() if k not in ("uuid", "suggestions")} for c in again.json()["cards"]
+    ]
+    first_ids = {c["uuid"] for c in first.json()["cards"]}
+    assert first_ids.isdisjoint(c["uuid"] for c in again.json()["cards"])  # ids belong to one hook call
+
+
+def test_new_data_in_the_chart_is_never_answered_from_the_cache(base: str) -> None:
+    """The JCV result is overdue (a hold); once a new negative result is in the chart, it is not."""
+    url = f"{base}/cds-services/{cds.PATIENT_VIEW}"
+    before = httpx.post(url, json=spec_request(), headers=auth(url))
+    assert "SCHEDULE_JCV_OVERDUE" in card_codes_of(before)
+    body = spec_request()
+    old = next(
+        e["resource"]
+        for e in body["prefetch"]["observations"]["entry"]
+        if e["resource"]["id"] == "ms-jcv-stale-jcv-38"
+    )
+    fresh = copy.deepcopy(old) | {"id": "jcv-new", "effectiveDateTime": "2026-11-20"}
+    fresh["identifier"] = [{"system": "https://ehr.test/lab", "value": "jcv-new"}]
+    body["prefetch"]["observations"]["entry"].append({"resource": fresh})
+    after = httpx.post(url, json=body, headers=auth(url))
+    assert after.status_code == 200, after.text
+    assert "SCHEDULE_JCV_OVERDUE" not in card_codes_of(after)
+    assert "SCHEDULE_JCV_OVERDUE" in card_codes_of(httpx.post(url, json=spec_request(), headers=auth(url)))
+
+
 def fhir_server(bundle: dict[str, Any]) -> FastAPI:
     """A small FHIR-shaped server: read by id and search by type (patient-scoped)."""
     resources = [e["resource"] for e in bundle["entry"]]

@@ -6,12 +6,13 @@ import copy
 import datetime as dt
 from typing import Any
 
+import orjson
 import pytest
 
 from alpha4.domain import load_patient
 from alpha4.interop import cds
 from alpha4.interop.fhir_out import patient_to_bundle
-from alpha4.knowledge import US
+from alpha4.knowledge import EU, US
 from alpha4.rules.codes import CODES
 
 from .conftest import EXAMPLES, as_of_for, spec
@@ -169,3 +170,67 @@ def test_contract_rejects_bad_cards() -> None:
         cds.Action.model_validate({"type": "delete", "description": "d"})
     with pytest.raises(ValueError):
         cds.CdsRequest.model_validate({**spec("patient-view-request.json"), "fhirServer": None})
+
+
+def test_evaluation_key_ignores_the_call_identity_and_key_order() -> None:
+    path = next(p for p in EXAMPLES if p.stem == "ms_jcv_stale")
+    patient = load_patient(path.read_text())
+    prefetch = prefetch_for(patient_to_bundle(patient))
+    as_of = as_of_for(path.stem)
+    call = request("patient-view", patient.id, prefetch)
+    other = call.model_copy(update={"hookInstance": "another-call"})
+    reordered = dict(reversed(list(prefetch.items())))
+    key = cds.evaluation_key(call, prefetch, as_of=as_of, profile=US)
+    assert key == cds.evaluation_key(other, reordered, as_of=as_of, profile=US)
+
+
+def test_evaluation_key_changes_with_anything_the_answer_depends_on() -> None:
+    path = next(p for p in EXAMPLES if p.stem == "ms_jcv_stale")
+    patient = load_patient(path.read_text())
+    prefetch = prefetch_for(patient_to_bundle(patient))
+    as_of = as_of_for(path.stem)
+    call = request("patient-view", patient.id, prefetch)
+    key = cds.evaluation_key(call, prefetch, as_of=as_of, profile=US)
+    changed = copy.deepcopy(prefetch)
+    changed["observations"]["entry"][0]["resource"]["status"] = "amended"
+    order = copy.deepcopy(spec("order-sign-context-r4.json")["context"])
+    order["draftOrders"]["entry"].append({"resource": natalizumab_order()})
+    del order["patientId"]
+    signing = request("order-sign", patient.id, prefetch, **order)
+    others = {
+        cds.evaluation_key(call, changed, as_of=as_of, profile=US),
+        cds.evaluation_key(call, prefetch, as_of=as_of + dt.timedelta(days=1), profile=US),
+        cds.evaluation_key(call, prefetch, as_of=as_of, profile=EU),
+        cds.evaluation_key(
+            request("patient-view", "someone-else", prefetch), prefetch, as_of=as_of, profile=US
+        ),
+        cds.evaluation_key(signing, prefetch, as_of=as_of, profile=US),
+    }
+    assert key not in others and len(others) == 5
+
+
+def test_evaluation_cache_keeps_the_most_recent() -> None:
+    cache = cds.EvaluationCache(size=2)
+    evaluations = [cds.Evaluation("patient-view", f"p{n}", ()) for n in range(3)]
+    for n, e in enumerate(evaluations):
+        cache.put(f"k{n}", e)
+    assert cache.get("k0") is None and cache.get("k2") is evaluations[2]
+    assert (cache.hits, cache.misses) == (1, 1)
+
+
+@pytest.mark.parametrize("path", EXAMPLES[::4], ids=lambda p: p.stem)
+def test_the_service_fast_path_writes_the_validated_cards(path: Any) -> None:
+    """The HTTP service stamps card templates without re-validating them: the same JSON as the
+    validated models, and every uuid the one :func:`cds.card_id` gives for this call."""
+    patient = load_patient(path.read_text())
+    call = request("patient-view", patient.id, prefetch_for(patient_to_bundle(patient)))
+    resources, notes = cds.prefetched_resources(call.prefetch or {})
+    evaluation = cds.evaluate(call, resources, notes, as_of=as_of_for(path.stem), profile=US)
+    fast = orjson.loads(cds.response_json(evaluation, call.hookInstance))
+    models = cds.render(evaluation, call).cards
+    assert fast == cds.CdsResponse(cards=models).model_dump(mode="json", exclude_none=True)
+    gate = models[0]
+    decision = gate.summary.split(": ")[1].split(" ")[0]
+    assert gate.uuid == cds.card_id(call.hookInstance, "GATE", decision)
+    other = orjson.loads(cds.response_json(evaluation, "another-call"))
+    assert {c["uuid"] for c in fast["cards"]}.isdisjoint(c["uuid"] for c in other["cards"])

@@ -25,7 +25,11 @@ def reassessments(first: str) -> list[dict[str, str]]:
     """TOUCH assessments done at 3, 6 and 12 months after the first infusion."""
     start = d(first)
     points = [start + dt.timedelta(days=round(m * 30.44)) for m in (3, 6, 12)]
-    return [{"id": f"r{n}", "date": p.isoformat(), "kind": "reassessment"} for n, p in enumerate(points) if p <= d("2026-05-25")]
+    return [
+        {"id": f"r{n}", "date": p.isoformat(), "kind": "reassessment"}
+        for n, p in enumerate(points)
+        if p <= d("2026-05-25")
+    ]
 
 
 def ready(count: int = 6, first: str = "2025-12-08", **fields: object) -> object:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import anyio
 import httpx
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -146,6 +147,8 @@ def create_cds_router(
         else (http_jwks() if any(i.jwks is None for i in settings.issuers) else inline_jwks)
     )
     replay = ReplayCache()
+    evaluations = cds.EvaluationCache()
+    cpu = anyio.CapacityLimiter(1)
     profile = get_profile(settings.profile)
     seen_feedback: set[tuple[str, str, str, str]] = set()
     seen_lock = threading.Lock()
@@ -193,8 +196,8 @@ def create_cds_router(
     def parse_call(spec: cds.ServiceSpec, raw: bytes) -> cds.CdsRequest:
         """The validated request (JSON, the hook's context); raises _Problem(400)."""
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
             raise _Problem(400, f"body is not JSON: {error}") from None
         try:
             call = cds.CdsRequest.model_validate(data)
@@ -205,12 +208,12 @@ def create_cds_router(
             raise _Problem(400, _reason(error)) from None
         return call
 
-    def respond(call: cds.CdsRequest, prefetch: dict[str, Any]) -> bytes:
-        """Map, assess and render the cards (CPU-bound: runs in a worker thread)."""
+    def evaluated(call: cds.CdsRequest, prefetch: dict[str, Any], key: str, as_of: dt.date) -> cds.Evaluation:
+        """Map and assess the call's data (the costly part), and remember the evaluation."""
         resources, notes = gathered(prefetch)
-        as_of = settings.as_of or dt.date.today()
-        result = cds.answer(call, resources, notes, as_of=as_of, profile=profile)
-        return cds.CdsResponse(cards=result.cards).model_dump_json(exclude_none=True).encode()
+        evaluation = cds.evaluate(call, resources, notes, as_of=as_of, profile=profile)
+        evaluations.put(key, evaluation.cards_only())
+        return evaluation
 
     @router.post("/{service_id}", operation_id="cds_call", summary="Call a CDS service")
     async def call_route(service_id: str, request: Request) -> Response:
@@ -220,10 +223,18 @@ def create_cds_router(
             if spec is None:
                 raise _Problem(404, f"no CDS service {service_id!r}")
             raw = await request.body()
-            # JSON parsing, FHIR validation, mapping and rules run off the event loop.
-            call = await anyio.to_thread.run_sync(parse_call, spec, raw)
+            call = parse_call(spec, raw)
             prefetch = await complete_prefetch(call)
-            content = await anyio.to_thread.run_sync(respond, call, prefetch)
+            as_of = settings.as_of or dt.date.today()
+            key = cds.evaluation_key(call, prefetch, as_of=as_of, profile=profile)
+            evaluation = evaluations.get(key)
+            if evaluation is None:
+                # FHIR validation, mapping and rules: off the event loop, one call at a time (the
+                # work holds the GIL; more threads would only share it, and every call would wait).
+                evaluation = await anyio.to_thread.run_sync(
+                    evaluated, call, prefetch, key, as_of, limiter=cpu
+                )
+            content = cds.response_json(evaluation, call.hookInstance)
         except _Problem as p:
             return _error(p.status, p.reason)
         except FhirInputError as error:

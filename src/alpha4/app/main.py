@@ -31,6 +31,7 @@ from alpha4.store import ConflictError, Database, InvalidChange, NotFound, appen
 from . import admin, api, auth, checklist, entry, patients, worklist
 from .config import WebSettings
 from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
+from .runtime import freeze_startup_heap
 from .services import Clinic, RecordRejected, utc_now
 
 log = logging.getLogger("alpha4.web")
@@ -149,6 +150,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        freeze_startup_heap()
         if web.warm_cache:
             threading.Thread(target=clinic.worklist, name="alpha4-warm-worklist", daemon=True).start()
         yield

@@ -13,12 +13,16 @@ order-sign, hookVersion 1.0).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from alpha4.domain import Patient
@@ -432,9 +436,28 @@ ORDER_FOR_CODE: dict[str, tuple[str, ...]] = {
 CARD_CODES = frozenset({"PML_HIGHER_RISK", *ORDER_FOR_CODE})  # shown as cards even without a gate effect
 
 
-def card_id(hook_instance: str, code: str, detail: str = "") -> str:
-    """A card's uuid: stable for one hook call, so repeated feedback is recognised."""
+_SLOT = "slot:"  # a card template's uuid placeholder: ``slot:<code>:<detail>``
+
+
+def card_id(hook_instance: str | None, code: str, detail: str = "") -> str:
+    """A card's uuid: stable for one hook call, so repeated feedback is recognised.
+
+    Without a hook instance (a card template, :func:`card_templates`) the uuid is a placeholder
+    that :func:`stamp` turns into the call's uuid: the same value, computed later.
+
+    >>> card_id("call-1", "GATE", "HOLD") == stamp_id("call-1", card_id(None, "GATE", "HOLD"))
+    True
+    """
+    if hook_instance is None:
+        return f"{_SLOT}{code}:{detail}"
     return str(uuid.uuid5(_NS, f"{hook_instance}:{code}:{detail}"))
+
+
+def stamp_id(hook_instance: str, placeholder: str) -> str:
+    """The call's uuid for a template placeholder (see :func:`card_id`)."""
+    if not placeholder.startswith(_SLOT):
+        raise ValueError(f"not a card template placeholder: {placeholder!r}")
+    return str(uuid.uuid5(_NS, f"{hook_instance}:{placeholder[len(_SLOT) :]}"))
 
 
 def indicator(f: Finding) -> Literal["info", "warning", "critical"]:
@@ -501,7 +524,7 @@ def order_action(key: str, patient_id: str, reason: str) -> Action:
 
 
 def finding_card(
-    f: Finding, *, hook_instance: str, patient_id: str, profile: Profile, drafts: Iterable[str] = ()
+    f: Finding, *, hook_instance: str | None, patient_id: str, profile: Profile, drafts: Iterable[str] = ()
 ) -> Card:
     prefix = {GateEffect.STOP: "Stop natalizumab: ", GateEffect.HOLD: "Hold natalizumab: "}.get(f.gate, "")
     suggestions: list[Suggestion] = []
@@ -541,7 +564,7 @@ def finding_card(
 def gate_card(
     a: Assessment,
     *,
-    hook_instance: str,
+    hook_instance: str | None,
     profile: Profile,
     unmapped: Iterable[Unmapped],
     order: bool,
@@ -612,6 +635,99 @@ class Answer:
     imported: Imported | None
 
 
+CardJson = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What a hook call's data says, as cards without their ids.
+
+    A pure function of (hook, patient, natalizumab drafts, FHIR resources, as_of, profile): it
+    holds nothing of the call's identity (``hookInstance``), so an identical call (the same chart
+    opened again the same day) may reuse it. ``cards`` are card templates (JSON, validated as
+    :class:`Card` when built) whose uuids are placeholders; :func:`stamp` gives them the call's ids.
+    """
+
+    hook: str
+    patient_id: str
+    drafts: tuple[str, ...]
+    cards: tuple[CardJson, ...] = ()
+    assessment: Assessment | None = None
+    imported: Imported | None = None
+
+    def cards_only(self) -> Evaluation:
+        """This evaluation without the assessment and the mapped timeline (what a cache keeps:
+        about a tenth of the memory, and all a CDS response needs)."""
+        return Evaluation(self.hook, self.patient_id, self.drafts, self.cards)
+
+
+def call_target(request: CdsRequest) -> tuple[str, tuple[str, ...]]:
+    """The patient and the natalizumab draft orders a call is about (its validated context)."""
+    context = CONTEXTS[request.hook].model_validate(request.context)
+    drafts = natalizumab_drafts(context) if isinstance(context, OrderSignContext) else []
+    return context.patientId, tuple(drafts)
+
+
+def _json(cards: Iterable[Card]) -> tuple[CardJson, ...]:
+    return tuple(card.model_dump(mode="json", exclude_none=True) for card in cards)
+
+
+def evaluate(
+    request: CdsRequest,
+    resources: list[dict[str, Any]],
+    notes: list[Unmapped],
+    *,
+    as_of: dt.date,
+    profile: Profile,
+) -> Evaluation:
+    """Map the resources, assess the patient and write the cards (all but their ids)."""
+    hook = request.hook
+    patient_id, drafts = call_target(request)
+    if hook != "patient-view" and not drafts:
+        return Evaluation(hook, patient_id, drafts)  # the order holds no natalizumab: nothing to say
+    try:
+        imported = resources_to_patient(resources, patient_id=patient_id, skipped=notes)
+    except NoIndicationError as error:
+        if not drafts and not _any_natalizumab(resources):
+            return Evaluation(hook, patient_id, drafts)  # not a natalizumab patient
+        card = Card(
+            uuid=card_id(None, "NO_INDICATION"),
+            summary="Natalizumab: no multiple sclerosis or Crohn's disease diagnosis found in the record",
+            detail=_md(str(error)) + "\n\nalpha4 cannot check eligibility or safety without the indication.",
+            indicator="warning",
+            source=Source(label=f"alpha4 natalizumab safety ({profile.title})"),
+        )
+        return Evaluation(hook, patient_id, drafts, cards=_json([card]))
+    a = assess(imported.patient, as_of, profile)
+    cards = cards_for(a, hook, None, patient_id, profile, list(drafts), imported.unmapped)
+    return Evaluation(hook, patient_id, drafts, _json(cards), a, imported)
+
+
+def stamp(cards: Iterable[CardJson], hook_instance: str) -> list[CardJson]:
+    """Card templates with this call's uuids (cards and suggestions); the templates are not changed."""
+    out = []
+    for template in cards:
+        card = dict(template)
+        card["uuid"] = stamp_id(hook_instance, card["uuid"])
+        if "suggestions" in card:
+            card["suggestions"] = [
+                s | {"uuid": stamp_id(hook_instance, s["uuid"])} for s in card["suggestions"]
+            ]
+        out.append(card)
+    return out
+
+
+def response_json(evaluation: Evaluation, hook_instance: str) -> bytes:
+    """The CDS Hooks response body for one call (the service's fast path: no re-validation)."""
+    return orjson.dumps({"cards": stamp(evaluation.cards, hook_instance)})
+
+
+def render(evaluation: Evaluation, request: CdsRequest) -> Answer:
+    """The cards of one call as :class:`Card` models (validated again)."""
+    cards = [Card.model_validate(c) for c in stamp(evaluation.cards, request.hookInstance)]
+    return Answer(cards, evaluation.assessment, evaluation.imported)
+
+
 def answer(
     request: CdsRequest,
     resources: list[dict[str, Any]],
@@ -621,40 +737,70 @@ def answer(
     profile: Profile,
 ) -> Answer:
     """Cards for one hook call from the resources gathered for it (prefetch and/or fetched)."""
-    context = CONTEXTS[request.hook].model_validate(request.context)
-    drafts = natalizumab_drafts(context) if isinstance(context, OrderSignContext) else []
-    if request.hook != "patient-view" and not drafts:
-        return Answer([], None, None)  # the order holds no natalizumab: nothing to say
+    return render(evaluate(request, resources, notes, as_of=as_of, profile=profile), request)
+
+
+def evaluation_key(request: CdsRequest, prefetch: dict[str, Any], *, as_of: dt.date, profile: Profile) -> str:
+    """The digest of everything an :class:`Evaluation` depends on: the hook, the patient and
+    natalizumab drafts of the context, the FHIR data (canonical JSON, keys sorted), the date and
+    the profile. Calls with equal keys have equal evaluations."""
+    patient_id, drafts = call_target(request)
+    head = orjson.dumps([request.hook, patient_id, list(drafts), as_of.isoformat(), profile.name])
     try:
-        imported = resources_to_patient(resources, patient_id=context.patientId, skipped=notes)
-    except NoIndicationError as error:
-        if not drafts and not _any_natalizumab(resources):
-            return Answer([], None, None)  # not a natalizumab patient
-        card = Card(
-            uuid=card_id(request.hookInstance, "NO_INDICATION"),
-            summary="Natalizumab: no multiple sclerosis or Crohn's disease diagnosis found in the record",
-            detail=_md(str(error)) + "\n\nalpha4 cannot check eligibility or safety without the indication.",
-            indicator="warning",
-            source=Source(label=f"alpha4 natalizumab safety ({profile.title})"),
-        )
-        return Answer([card], None, None)
-    a = assess(imported.patient, as_of, profile)
-    return Answer(cards_for(a, request, context.patientId, profile, drafts, imported.unmapped), a, imported)
+        data = orjson.dumps(prefetch, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not plain JSON: never equal to another call
+        data = uuid.uuid4().bytes
+    return hashlib.sha256(head + b"\x00" + data).hexdigest()
+
+
+class EvaluationCache:
+    """Recent evaluations by :func:`evaluation_key` (least recently used dropped first).
+
+    Clinics reopen the same charts many times a day and an EHR sends the whole chart on every
+    call; the answer cannot differ while the data, the date and the profile are the same, so it is
+    computed once. Evaluations are immutable and may serve several threads.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self.items: OrderedDict[str, Evaluation] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str) -> Evaluation | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: str, evaluation: Evaluation) -> None:
+        with self.lock:
+            self.items[key] = evaluation
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
 
 def cards_for(
     a: Assessment,
-    request: CdsRequest,
+    hook: str,
+    hook_instance: str | None,
     patient_id: str,
     profile: Profile,
     drafts: list[str],
     unmapped: Iterable[Unmapped] = (),
 ) -> list[Card]:
-    order = request.hook != "patient-view"
+    """The gate card, then one card per finding that blocks the infusion or asks for an order.
+
+    ``hook_instance`` None writes templates (placeholder uuids, see :func:`card_id`)."""
+    order = hook != "patient-view"
     cards = [
         gate_card(
             a,
-            hook_instance=request.hookInstance,
+            hook_instance=hook_instance,
             profile=profile,
             unmapped=unmapped,
             order=order,
@@ -666,7 +812,7 @@ def cards_for(
             cards.append(
                 finding_card(
                     f,
-                    hook_instance=request.hookInstance,
+                    hook_instance=hook_instance,
                     patient_id=patient_id,
                     profile=profile,
                     drafts=drafts,

@@ -90,7 +90,13 @@ _SRC_SCT = "interop-sources.md §2; docs/verified-facts.md item 13"
 
 MS_SNOMED = Code(SNOMED, "24700007", "Multiple sclerosis", Status.VERIFIED, _SRC_SCT)
 CROHNS_SNOMED = Code(SNOMED, "34000006", "Crohn's disease", Status.VERIFIED, _SRC_SCT)
-PML_SNOMED = Code(SNOMED, "22255007", "Progressive multifocal leukoencephalopathy", Status.UNVERIFIED)
+PML_SNOMED = Code(
+    SNOMED,
+    "22255007",
+    "Progressive multifocal leukoencephalopathy",
+    Status.VERIFIED,
+    "docs/verified-facts.md item 16",
+)
 PML_ICD10 = "A81.2"
 MS_ICD10_PREFIX = "G35"  # G35 until 2025-09-30, then G35.A / G35.B0-B2 / G35.C0-C2 / G35.D
 CROHNS_ICD10_PREFIX = "K50"
@@ -132,7 +138,13 @@ BODY_WEIGHT = "29463-7"
 PREGNANCY_STATUS = "82810-3"
 HCG_URINE = "2106-3"
 JCV_DNA_PCR = "42921-7"
-EDSS_SNOMED = Code(SNOMED, "273554001", "Kurtzke Expanded Disability Status Scale", Status.UNVERIFIED)
+EDSS_SNOMED = Code(
+    SNOMED,
+    "273554001",
+    "Kurtzke multiple sclerosis rating scale",
+    Status.VERIFIED,
+    "docs/verified-facts.md item 16",
+)
 WEIGHT_UNITS: dict[str, float] = {"kg": 1.0, "g": 0.001, "[lb_av]": 0.45359237}
 
 # --- medicines (RxNorm ingredients, docs/verified-facts.md item 4) ----------------------------

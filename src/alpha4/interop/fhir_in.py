@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import BaseModel, ValidationError
@@ -200,17 +201,17 @@ class _ValidatedCache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.models: OrderedDict[str, Any] = OrderedDict()
+        self.models: OrderedDict[bytes, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> Any:
+    def get(self, key: bytes) -> Any:
         with self.lock:
             model = self.models.get(key)
             if model is not None:
                 self.models.move_to_end(key)
             return model
 
-    def put(self, key: str, model: Any) -> None:
+    def put(self, key: bytes, model: Any) -> None:
         with self.lock:
             self.models[key] = model
             if len(self.models) > self.size:
@@ -240,8 +241,8 @@ def validate_resource(raw: Any, where: str = "resource") -> Any:
     except (KeyError, ValueError):
         raise FhirInputError(ref, "resourceType", f"{rtype!r} is not a FHIR R4 resource type") from None
     try:
-        key = rtype + json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
+        key = rtype.encode() + orjson.dumps(raw)
+    except TypeError:
         key = None  # not plain JSON (a caller's own objects): validate, do not cache
     if key is not None:
         cached = VALIDATED.get(key)
