@@ -130,3 +130,24 @@ def test_the_visit_through_the_api(client: TestClient) -> None:
     wrong_day = {**infusion, "id": "api-inf-2", "date": "2020-01-01"}
     r = client.post("/api/v1/patients/GO-1/infusions", json=wrong_day, headers=nurse)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "date"]
+
+
+def test_correct_demographics_with_version_reason_and_history(client: TestClient) -> None:
+    h = bearer(client, Role.PRESCRIBER)
+    history = client.get("/api/v1/patients/P000003/demographics/history", headers=h).json()
+    assert [v["version"] for v in history] == [1]
+    body = {"version": 1, "reason": "sex entered wrongly", "changes": {"sex": "male", "site": "Ward 2"}}
+    nurse = bearer(client, Role.NURSE)
+    assert client.put("/api/v1/patients/P000003/demographics", json=body, headers=nurse).status_code == 403
+    r = client.put("/api/v1/patients/P000003/demographics", json=body, headers=h)
+    assert r.status_code == 200 and r.json()["version"] == 2, r.text
+    assert r.json()["record"]["sex"] == "male" and r.json()["record"]["site"] == "Ward 2"
+    assert client.put("/api/v1/patients/P000003/demographics", json=body, headers=h).status_code == 409
+    bad = {"version": 2, "reason": "typo", "changes": {"sex": "unknown-value"}}
+    r = client.put("/api/v1/patients/P000003/demographics", json=bad, headers=h)
+    assert r.status_code == 422 and "sex" in r.text
+    not_demographic = {"version": 2, "reason": "typo", "changes": {"infusions": []}}
+    r = client.put("/api/v1/patients/P000003/demographics", json=not_demographic, headers=h)
+    assert r.status_code == 422 and "not a demographic field" in r.text
+    history = client.get("/api/v1/patients/P000003/demographics/history", headers=h).json()
+    assert [v["version"] for v in history] == [1, 2] and history[0]["current"] is False

@@ -360,3 +360,80 @@ def test_head_answers_like_get_without_a_body(client: TestClient, signed_in: Cli
         r = nurse.head(path)
         assert r.status_code == 200 and r.content == b"", path
     assert nurse.head("/logout").status_code == 405  # POST only
+
+
+def age_on_page(client: TestClient, patient: str) -> int:
+    found = re.search(r"· (\d+) y ·", client.get(f"/patients/{patient}").text)
+    assert found, "no age shown"
+    return int(found.group(1))
+
+
+def test_a_prescriber_corrects_the_birth_date_and_the_nurse_may_not(signed_in: Client) -> None:
+    nurse = signed_in(Role.NURSE)
+    url = "/patients/GO-2/records/patient/GO-2/correct"
+    assert 'id="correct-demographics"' not in nurse.get("/patients/GO-2").text
+    assert nurse.get(url).status_code == 403
+    doctor = signed_in(Role.PRESCRIBER)
+    assert 'id="correct-demographics"' in doctor.get("/patients/GO-2").text
+    form = doctor.get(url).text
+    assert "Retract" not in form
+    born = re.search(r'name="birth_date"[^>]*value="([0-9-]+)"', form)
+    sex = re.search(r'<option value="(\w+)" selected', form)
+    assert born and sex
+    before = age_on_page(doctor, "GO-2")
+    token = csrf_of(doctor, url)
+    data = {"csrf_token": token, "version": "1", "sex": sex.group(1), "reason": "year mistyped at enrolment"}
+    future = doctor.post(url, data=data | {"birth_date": (TODAY + dt.timedelta(days=30)).isoformat()})
+    assert future.status_code == 422 and "after the assessment date" in future.text
+    assert age_on_page(doctor, "GO-2") == before  # nothing written
+    older = dt.date.fromisoformat(born.group(1)).replace(year=int(born.group(1)[:4]) - 10)
+    r = doctor.post(url, data=data | {"birth_date": older.isoformat()})
+    assert r.status_code == 303, r.text
+    assert age_on_page(doctor, "GO-2") == before + 10
+    history = doctor.get("/patients/GO-2/records/patient/GO-2/history").text
+    assert "year mistyped at enrolment" in history and "superseded" in history and "prescriber1" in history
+    stale = doctor.post(url, data=data | {"birth_date": born.group(1)})
+    assert stale.status_code == 409  # the form was for version 1; version 2 is current
+    assert doctor.get("/patients/GO-2/records/patient/other/correct").status_code == 404
+
+
+def test_admin_reactivates_a_user_and_changes_roles_which_apply_at_once(signed_in: Client) -> None:
+    new_result = "/patients/GO-1/records/labs/new"
+    analyst = signed_in(Role.ANALYST)
+    assert analyst.get(new_result).status_code == 403
+    analyst_cookies = dict(analyst.cookies)
+    admin = signed_in(Role.ADMIN)
+    admin_cookies = dict(admin.cookies)
+
+    def as_analyst_may_enter_results() -> bool:
+        admin.cookies.clear()
+        admin.cookies.update(analyst_cookies)
+        allowed = admin.get(new_result).status_code == 200
+        admin.cookies.clear()
+        admin.cookies.update(admin_cookies)
+        return allowed
+
+    token = csrf_of(admin, "/admin/users")
+    r = admin.post("/admin/users/deactivate", data={"csrf_token": token, "username": "analyst1"})
+    assert r.status_code == 200 and re.search(r"<td>analyst1</td>.*?<td>deactivated</td>", r.text, re.S)
+    r = admin.post("/admin/users/reactivate", data={"csrf_token": token, "username": "analyst1"})
+    assert r.status_code == 200 and "User analyst1 reactivated" in r.text
+    assert re.search(r"<td>analyst1</td>.*?<td>active</td>", r.text, re.S)
+    roles = {"csrf_token": token, "username": "analyst1", "roles": ["analyst", "coordinator"]}
+    r = admin.post("/admin/users/roles", data=roles)
+    assert r.status_code == 200 and "Roles of analyst1 changed" in r.text
+    assert as_analyst_may_enter_results()  # the open session has the new role at its next request
+    r = admin.post(
+        "/admin/users/roles", data={"csrf_token": token, "username": "admin1", "roles": ["analyst"]}
+    )
+    assert r.status_code == 422 and "your own roles" in r.text
+    r = admin.post(
+        "/admin/users/roles", data={"csrf_token": token, "username": "analyst1", "roles": ["wizard"]}
+    )
+    assert r.status_code == 422 and "wizard" in r.text
+    r = admin.post("/admin/users/roles", data={"csrf_token": token, "username": "analyst1"})
+    assert r.status_code == 422 and "at least one role" in r.text
+    r = admin.post(
+        "/admin/users/roles", data={"csrf_token": token, "username": "analyst1", "roles": ["analyst"]}
+    )
+    assert r.status_code == 200 and not as_analyst_may_enter_results()

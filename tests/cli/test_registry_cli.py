@@ -198,3 +198,47 @@ def test_correct_one_record_from_the_command_line(db_url: str, tmp_path: Path) -
     assert code == 0 and "misread" in out and "superseded" in out and "current" in out
     code, _, err = call(db_url, "patient", "history", "P000001", "--kind", "weights", "--record", "nope")
     assert code == 1 and "no weights record 'nope'" in flat(err)
+
+
+def test_correct_the_demographics_from_the_command_line(db_url: str, tmp_path: Path) -> None:
+    call(db_url, "demo", "--patients", "2", "--as-of", AS_OF, "--format", "json")
+    _, out, _ = call(db_url, "patient", "show", "P000002", "--format", "json")
+    birth = json.loads(out)["birth_date"]
+    fixed = tmp_path / "demographics.json"
+    fixed.write_text(json.dumps({"birth_date": "1981-07-14"}))
+    args = ["patient", "correct", "P000002", "--kind", "patient", "--reason", "wrong year"]
+    code, out, err = call(
+        db_url, *args, "--record", "P000002", "--expected-version", "1", "--json", str(fixed)
+    )
+    assert code == 0 and "P000002/patient/P000002: corrected as version 2" in flat(out), err
+    _, out, _ = call(db_url, "patient", "show", "P000002", "--format", "json")
+    assert json.loads(out)["birth_date"] == "1981-07-14"
+    code, out, _ = call(
+        db_url,
+        "patient",
+        "history",
+        "P000002",
+        "--kind",
+        "patient",
+        "--record",
+        "P000002",
+        "--format",
+        "json",
+    )
+    versions = json.loads(out)
+    assert [v["payload"]["birth_date"] for v in versions] == [birth, "1981-07-14"]
+    assert versions[1]["reason"] == "wrong year"
+    # a birth date in the future, a field that is not demographic, another record id: exit 2, nothing written
+    for changes, where in (
+        ({"birth_date": "2999-01-01"}, "birth_date"),
+        ({"infusions": []}, "not a demographic field"),
+    ):
+        fixed.write_text(json.dumps(changes))
+        code, _, err = call(
+            db_url, *args, "--record", "P000002", "--expected-version", "2", "--json", str(fixed)
+        )
+        assert code == 2 and where in flat(err), err
+    code, _, err = call(db_url, *args, "--record", "other", "--expected-version", "2", "--json", str(fixed))
+    assert code == 2 and "--record P000002" in flat(err)
+    _, out, _ = call(db_url, "patient", "show", "P000002", "--format", "json")
+    assert json.loads(out)["birth_date"] == "1981-07-14"

@@ -112,3 +112,32 @@ def test_the_password_is_asked_twice_hidden_or_refused(db_url: str, monkeypatch:
     assert code == 2 and "at least 12 characters" in err
     code, _, err = call(db_url, "user", "create", "x", "--role", "wizard", "--password-stdin", input="x" * 20)
     assert code == 2 and "wizard" in err
+
+
+def test_reactivate_and_change_roles_from_the_command_line(db_url: str) -> None:
+    call(
+        db_url,
+        "user",
+        "create",
+        "root",
+        "--role",
+        "admin",
+        "--password-stdin",
+        input="first admin password\n",
+    )
+    call(db_url, "user", "create", "n2", "--role", "nurse", "--password-stdin", input="nurse password 123\n")
+    assert call(db_url, "user", "deactivate", "n2")[0] == 0
+    code, out, err = call(db_url, "user", "reactivate", "n2")
+    assert code == 0 and "n2 reactivated" in flat(out), err
+    assert "already active" in flat(call(db_url, "user", "reactivate", "n2")[1])
+    code, out, err = call(db_url, "user", "roles", "n2", "--role", "nurse", "--role", "prescriber")
+    assert code == 0 and "n2 now has roles: nurse, prescriber" in flat(out), err
+    code, out, _ = call(db_url, "user", "list", "--format", "json")
+    listed = {u["username"]: u for u in json.loads(out)}
+    assert listed["n2"]["active"] and listed["n2"]["roles"] == ["nurse", "prescriber"]
+    code, _, err = call(db_url, "user", "roles", "root", "--role", "analyst")
+    assert code == 1 and "last active admin" in flat(err)  # refused by the registry, like deactivate
+    code, _, err = call(db_url, "user", "roles", "n2", "--role", "wizard")
+    assert code == 2 and "wizard" in err
+    code, _, err = call(db_url, "user", "reactivate", "ghost")
+    assert code == 1 and "no user 'ghost'" in flat(err)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -9,21 +10,25 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from alpha4.domain import Infusion, Patient, WeightRecord
+from alpha4.knowledge import US
+from alpha4.rules import assess
 from alpha4.store import (
     KINDS,
     ConflictError,
     Database,
     InvalidChange,
     add_record,
+    correct_demographics,
     correct_record,
     load_patient,
     put_patients,
     record_history,
     retract_record,
 )
+from alpha4.store.audit import entries_for
 from alpha4.store.timeline import DEMOGRAPHIC_FIELDS, LIST_KINDS, PutOutcome
 
-from .helpers import AT, cohort, count_queries, store
+from .helpers import AS_OF, AT, cohort, count_queries, store
 
 
 def test_every_part_of_a_patient_has_a_place_in_the_registry() -> None:
@@ -221,3 +226,68 @@ def test_the_database_itself_refuses_to_destroy_clinical_data(db: Database, stat
         )
     with pytest.raises(DBAPIError, match=r"never|cannot become current"), db.writing() as session:
         session.execute(text(statement))
+
+
+def test_a_demographics_correction_is_a_new_version_and_changes_the_assessment(db: Database) -> None:
+    """A birth date typed with the wrong year made an adult a child: corrected, the paediatric
+    finding goes, the old birth date stays in the history and the reason is audited."""
+    patient = cohort(1)[0]
+    child = patient.model_copy(update={"birth_date": AS_OF.replace(year=AS_OF.year - 15)})
+    store(db, [child])
+    assert "POP_PEDIATRIC" in {f.code for f in assess(child, AS_OF, US).findings}
+    adult = dt.date(1985, 3, 2)
+    with db.writing() as session:
+        version = correct_demographics(
+            session=session,
+            patient_id=child.id,
+            changes={"birth_date": adult.isoformat()},
+            expected_version=1,
+            actor="prescriber",
+            at=AT,
+            reason="year mistyped at enrolment",
+        )
+    assert version == 2
+    with db.reading() as session:
+        loaded = load_patient(session=session, patient_id=child.id)
+        history = record_history(session=session, patient_id=child.id, kind="patient", record_id=child.id)
+        audit = entries_for(session=session, entity_id_prefix=f"{child.id}/patient/")
+    assert loaded is not None and loaded.birth_date == adult
+    assert loaded.infusions == child.infusions and loaded.sex == child.sex
+    assert "POP_PEDIATRIC" not in {f.code for f in assess(loaded, AS_OF, US).findings}
+    assert [(h.version, h.is_current, h.payload["birth_date"]) for h in history] == [
+        (1, False, child.birth_date.isoformat()),
+        (2, True, "1985-03-02"),
+    ]
+    assert audit[-1].after["reason"] == "year mistyped at enrolment"  # type: ignore[index]
+
+
+def test_a_bad_demographics_correction_names_the_field_and_writes_nothing(db: Database) -> None:
+    patient = cohort(1)[0]
+    store(db, [patient])
+
+    def correct(changes: dict[str, object], version: int = 1) -> int:
+        with db.writing() as session:
+            return correct_demographics(
+                session=session,
+                patient_id=patient.id,
+                changes=changes,
+                expected_version=version,
+                actor="x",
+                at=AT,
+            )
+
+    with pytest.raises(InvalidChange, match="sex"):
+        correct({"sex": "unknown-value"})
+    with pytest.raises(InvalidChange, match="not a demographic field: infusions"):
+        correct({"infusions": []})
+    with pytest.raises(InvalidChange, match="id cannot be corrected"):
+        correct({"id": "someone-else"})
+    with pytest.raises(ConflictError, match="current one is 1"):
+        correct({"site": "Ward 2"}, version=3)
+    assert correct({"sex": patient.sex.value}) == 1  # nothing changes: no new version
+    with db.reading() as session:
+        assert load_patient(session=session, patient_id=patient.id) == patient
+        assert (
+            len(record_history(session=session, patient_id=patient.id, kind="patient", record_id=patient.id))
+            == 1
+        )

@@ -14,7 +14,9 @@ from alpha4.store import (
     create_user,
     deactivate_user,
     list_users,
+    reactivate_user,
     set_password,
+    set_roles,
     user_roles,
     verify_password,
 )
@@ -102,3 +104,37 @@ def test_the_last_active_admin_stays_and_unknown_users_are_named(db: Database) -
         set_password(session=session, username="ghost", password="a long password", actor="a", at=AT)
     with pytest.raises(InvalidChange, match="12 characters"), db.writing() as session:
         set_password(session=session, username="admin1", password="short", actor="a", at=AT)
+
+
+def test_reactivation_and_role_changes_take_effect_at_once_and_are_audited(db: Database) -> None:
+    _users(db, ("admin1", Role.ADMIN), ("n1", Role.NURSE))
+    with db.writing() as session:
+        assert deactivate_user(session=session, username="n1", actor="admin1", at=AT)
+        assert reactivate_user(session=session, username="n1", actor="admin1", at=AT) is True
+        assert reactivate_user(session=session, username="n1", actor="admin1", at=AT) is False
+        assert user_roles(session=session, username="n1") == {Role.NURSE}  # the roles they had
+        assert verify_password(session=session, username="n1", password="a long password")
+        roles = [Role.PRESCRIBER, Role.NURSE]
+        assert set_roles(session=session, username="n1", roles=roles, actor="admin1", at=AT) is True
+        assert set_roles(session=session, username="n1", roles=roles, actor="admin1", at=AT) is False
+        assert user_roles(session=session, username="n1") == {Role.PRESCRIBER, Role.NURSE}
+        entries = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().all()
+    assert [(e.action, e.before, e.after) for e in entries[-3:]] == [
+        ("user.deactivate", {"active": True}, {"active": False}),
+        ("user.reactivate", {"active": False}, {"active": True}),
+        ("user.set_roles", {"roles": ["nurse"]}, {"roles": ["nurse", "prescriber"]}),
+    ]
+
+
+def test_roles_never_leave_the_registry_without_an_admin_or_a_user_without_a_role(db: Database) -> None:
+    _users(db, ("admin1", Role.ADMIN), ("n1", Role.NURSE))
+    with pytest.raises(InvalidChange, match="last active admin"), db.writing() as session:
+        set_roles(session=session, username="admin1", roles=[Role.ANALYST], actor="admin1", at=AT)
+    with pytest.raises(InvalidChange, match="at least one role"), db.writing() as session:
+        set_roles(session=session, username="n1", roles=[], actor="admin1", at=AT)
+    with pytest.raises(NotFound, match="no user 'ghost'"), db.writing() as session:
+        set_roles(session=session, username="ghost", roles=[Role.NURSE], actor="admin1", at=AT)
+    with db.writing() as session:  # with a second admin the first may step down
+        set_roles(session=session, username="n1", roles=[Role.ADMIN], actor="admin1", at=AT)
+        set_roles(session=session, username="admin1", roles=[Role.ANALYST], actor="admin1", at=AT)
+        assert user_roles(session=session, username="admin1") == {Role.ANALYST}

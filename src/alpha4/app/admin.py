@@ -1,4 +1,5 @@
-"""User administration (admin role): list users, create a user with roles, deactivate a user."""
+"""User administration (admin role): list users, create a user with roles, change a user's roles,
+deactivate and reactivate a user."""
 
 from __future__ import annotations
 
@@ -41,14 +42,18 @@ def users_page(
     return _page(request, clinic)
 
 
+async def _username(request: Request) -> str:
+    form = await request.form()
+    return str(form.get("username", "")).strip()[:128]
+
+
 @router.post("/admin/users/deactivate", response_class=HTMLResponse)
 async def deactivate_user_form(
     request: Request,
     clinic: ClinicDep,
     user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
 ) -> Response:
-    form = await request.form()
-    username = str(form.get("username", "")).strip()[:128]
+    username = await _username(request)
     if not username:
         return _page(request, clinic, 422, deactivate_error="say which user to deactivate")
     try:
@@ -56,6 +61,38 @@ async def deactivate_user_form(
     except (InvalidChange, NotFound) as error:
         return _page(request, clinic, 422, deactivate_error=str(error))
     return _page(request, clinic, deactivated=username)
+
+
+@router.post("/admin/users/reactivate", response_class=HTMLResponse)
+async def reactivate_user_form(
+    request: Request,
+    clinic: ClinicDep,
+    user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
+) -> Response:
+    username = await _username(request)
+    try:
+        clinic.reactivate_user(username, actor=user.username)
+    except NotFound as error:
+        return _page(request, clinic, 422, deactivate_error=str(error))
+    return _page(request, clinic, reactivated=username)
+
+
+@router.post("/admin/users/roles", response_class=HTMLResponse)
+async def set_roles_form(
+    request: Request,
+    clinic: ClinicDep,
+    user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
+) -> Response:
+    form = await request.form()
+    username = str(form.get("username", "")).strip()[:128]
+    try:
+        roles = [Role(str(r)) for r in form.getlist("roles")]
+        clinic.set_roles(username, roles, actor=user.username)
+    except ValueError as error:  # not a role; InvalidChange (no role, last admin, oneself) is one too
+        return _page(request, clinic, 422, roles_error=f"{username}: {error}")
+    except NotFound as error:
+        return _page(request, clinic, 422, roles_error=str(error))
+    return _page(request, clinic, roles_changed=username)
 
 
 @router.post("/admin/users", response_class=HTMLResponse)

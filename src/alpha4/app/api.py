@@ -157,6 +157,54 @@ def get_record_history(
     return [RecordVersion.of(r) for r in clinic.history(patient_id, str(kind.value), record_id)]
 
 
+class DemographicsCorrection(BaseModel):
+    """A correction of the patient's demographics: only the fields that change."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1, description="The version you read (optimistic locking)")
+    reason: str = Field(min_length=3, max_length=2000)
+    changes: dict[str, Any] = Field(
+        min_length=1,
+        description="Demographic fields to change, as in the patient record "
+        "(birth_date, sex, indication, prior_immunosuppressant_reported, extended_interval_weeks, site)",
+    )
+
+
+@router.put(
+    "/patients/{patient_id}/demographics",
+    response_model=RecordVersion,
+    responses=WRITE_ERRORS,
+    tags=["timeline"],
+    operation_id="correctDemographics",
+    summary="Correct the patient's demographics (a new version, with the reason)",
+)
+def correct_demographics(
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    body: DemographicsCorrection,
+    user: Annotated[CurrentUser, Depends(require(Permission.ENTER_AUTHORIZATION))],
+) -> RecordVersion:
+    clinic.correct_demographics(
+        patient_id, body.changes, version=body.version, reason=body.reason, actor=user.username
+    )
+    return _version_of(clinic, patient_id, "patient", patient_id)
+
+
+@router.get(
+    "/patients/{patient_id}/demographics/history",
+    response_model=list[RecordVersion],
+    tags=["timeline"],
+    operation_id="demographicsHistory",
+)
+def demographics_history(
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
+) -> list[RecordVersion]:
+    """Every version of the patient's demographics, oldest first, with who changed them and why."""
+    return [RecordVersion.of(r) for r in clinic.history(patient_id, "patient", patient_id)]
+
+
 def _version_of(clinic: Any, patient_id: str, kind: str, record_id: str) -> RecordVersion:
     return RecordVersion.of(clinic.history(patient_id, kind, record_id)[-1])
 

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .deps import ClinicDep, render, require
 from .forms import (
+    DEMOGRAPHICS_FORM,
     ENTRY_FORMS,
     NEW_ENTRY_KINDS,
     KindForm,
     build_record,
+    demographic_changes,
     payload_from_form,
     values_from_payload,
 )
@@ -30,6 +32,20 @@ MIN_REASON = 3
 
 def _form_data(form: Any) -> dict[str, str]:
     return {k: str(v) for k, v in form.items() if k != "csrf_token"}
+
+
+def _change_of(data: dict[str, str]) -> tuple[int, str, dict[str, str]]:
+    """The version the editor read and the reason of a correction form, with what is missing."""
+    errors: dict[str, str] = {}
+    reason = data.get("reason", "").strip()
+    try:
+        version = int(data.get("version", ""))
+    except ValueError:
+        version = 0
+        errors["version"] = "reload the page: the version you edited is missing"
+    if len(reason) < MIN_REASON:
+        errors["reason"] = "Say why (a few words at least)."
+    return version, reason, errors
 
 
 def _add_routes(kf: KindForm) -> None:
@@ -105,16 +121,8 @@ def _add_routes(kf: KindForm) -> None:
         user: Annotated[CurrentUser, Depends(guard)],
     ) -> Response:
         data = _form_data(await request.form())
-        errors: dict[str, str] = {}
-        reason = data.get("reason", "").strip()
         action = data.get("action", "correct")
-        try:
-            version = int(data.get("version", ""))
-        except ValueError:
-            version = 0
-            errors["version"] = "reload the page: the version you edited is missing"
-        if len(reason) < MIN_REASON:
-            errors["reason"] = "Say why (a few words at least)."
+        version, reason, errors = _change_of(data)
         if not errors:
             try:
                 if action == "retract":
@@ -159,3 +167,70 @@ def _add_routes(kf: KindForm) -> None:
 
 for _kf in ENTRY_FORMS.values():
     _add_routes(_kf)
+
+
+# --- the demographics: corrected (never added or retracted), by those who enrol patients --------
+_demographics_guard = require(DEMOGRAPHICS_FORM.permission)
+DEMOGRAPHICS_URL = "/patients/{patient_id}/records/patient/{record_id}/correct"
+
+
+def _demographics_page(
+    request: Request,
+    patient_id: str,
+    version: int,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int,
+) -> Response:
+    return render(
+        request,
+        "correct.html",
+        {
+            "patient_id": patient_id,
+            "form": DEMOGRAPHICS_FORM,
+            "record_id": patient_id,
+            "version": version,
+            "retracted": False,
+            "values": values,
+            "errors": errors,
+        },
+        status_code=status,
+    )
+
+
+@router.get(DEMOGRAPHICS_URL, response_class=HTMLResponse)
+def demographics_page(
+    request: Request,
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    record_id: RecordIdPath,
+    user: Annotated[CurrentUser, Depends(_demographics_guard)],
+) -> Response:
+    current = clinic.history(patient_id, "patient", record_id)[-1]
+    return _demographics_page(
+        request, patient_id, current.version, values_from_payload(current.payload), {}, 200
+    )
+
+
+@router.post(DEMOGRAPHICS_URL, response_class=HTMLResponse)
+async def correct_demographics(
+    request: Request,
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    record_id: RecordIdPath,
+    user: Annotated[CurrentUser, Depends(_demographics_guard)],
+) -> Response:
+    clinic.history(patient_id, "patient", record_id)  # NotFound unless the demographics of this patient
+    data = _form_data(await request.form())
+    version, reason, errors = _change_of(data)
+    if not errors:
+        try:
+            changes = demographic_changes(data)
+            clinic.correct_demographics(
+                patient_id, changes, version=version, reason=reason, actor=user.username
+            )
+        except RecordRejected as error:
+            errors = {p.field: p.message for p in error.problems}
+    if errors:
+        return _demographics_page(request, patient_id, version, data, errors, 422)
+    return RedirectResponse(f"/patients/{patient_id}/records/patient/{patient_id}/history", status_code=303)

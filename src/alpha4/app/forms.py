@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from alpha4.domain import (
     AdverseEvent,
@@ -32,6 +32,7 @@ from alpha4.domain import (
     LactationRecord,
     Medication,
     MriScan,
+    Patient,
     PregnancyRecord,
     Relapse,
     WeightRecord,
@@ -186,6 +187,41 @@ ENTRY_FORMS: dict[str, KindForm] = {
 NEW_ENTRY_KINDS: tuple[str, ...] = tuple(
     k for k in ENTRY_FORMS if k != "infusions"
 )  # infusions: via the checklist
+
+
+# The demographics a clinic corrects on a form; the indication (a nested record) is corrected by
+# re-import or `alpha4 patient correct --kind patient`. The fields are the Patient's own.
+DEMOGRAPHIC_FORM_FIELDS: tuple[str, ...] = (
+    "birth_date",
+    "sex",
+    "prior_immunosuppressant_reported",
+    "extended_interval_weeks",
+    "site",
+)
+Demographics: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "Demographics",
+    **{
+        name: (Patient.model_fields[name].annotation, Patient.model_fields[name])
+        for name in DEMOGRAPHIC_FORM_FIELDS
+    },
+)
+DEMOGRAPHICS_FORM = KindForm(
+    "patient",
+    "Demographics",
+    Demographics,
+    Permission.ENTER_AUTHORIZATION,
+    "",
+    help="Birth date, sex and the other facts the rules read about the patient.",
+)
+
+
+def demographic_changes(data: Mapping[str, str]) -> dict[str, Any]:
+    """The demographics as the form now shows them (a blank optional field becomes empty), in the
+    record's JSON form, or :class:`RecordRejected` naming each bad field."""
+    payload = payload_from_form(DEMOGRAPHICS_FORM, data, "")
+    payload.pop("id")
+    record = build_record(DEMOGRAPHICS_FORM, payload)
+    return {name: value for name, value in record.model_dump(mode="json").items()}
 
 
 def payload_from_form(form: KindForm, data: Mapping[str, str], record_id: str) -> dict[str, Any]:

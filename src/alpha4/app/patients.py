@@ -14,7 +14,7 @@ from alpha4.rules import Assessment
 
 from . import charts
 from .deps import ClinicDep, render, require
-from .forms import ENTRY_FORMS
+from .forms import DEMOGRAPHICS_FORM, ENTRY_FORMS
 from .security import CurrentUser, Permission
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +92,7 @@ def record_history_page(
     user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
 ) -> Response:
     versions = clinic.history(patient_id, kind, record_id)
-    form = ENTRY_FORMS.get(kind)
+    form = DEMOGRAPHICS_FORM if kind == "patient" else ENTRY_FORMS.get(kind)
     return render(
         request,
         "history.html",

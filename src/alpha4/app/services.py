@@ -37,6 +37,7 @@ from alpha4.store import (
     add_record,
     append_audit,
     audit_head,
+    correct_demographics,
     correct_record,
     load_current_records,
     load_patient,
@@ -52,6 +53,8 @@ from alpha4.store.users import (
     create_user,
     deactivate_user,
     list_users,
+    reactivate_user,
+    set_roles,
     user_roles,
     verify_password,
 )
@@ -199,6 +202,18 @@ class Clinic:
         with self.db.writing() as session:
             return deactivate_user(session=session, username=username, actor=actor, at=self.clock())
 
+    def reactivate_user(self, username: str, *, actor: str) -> bool:
+        """Let ``username`` sign in again with the roles they had (False: was already active)."""
+        with self.db.writing() as session:
+            return reactivate_user(session=session, username=username, actor=actor, at=self.clock())
+
+    def set_roles(self, username: str, roles: Iterable[Role], *, actor: str) -> bool:
+        """Give ``username`` exactly ``roles``; nobody changes their own roles (ask another admin)."""
+        if username == actor:
+            raise InvalidChange("you cannot change your own roles; ask another admin")
+        with self.db.writing() as session:
+            return set_roles(session=session, username=username, roles=roles, actor=actor, at=self.clock())
+
     def roles_of(self, username: str) -> frozenset[Role]:
         with self.db.reading() as session:
             return frozenset(user_roles(session=session, username=username))
@@ -302,6 +317,31 @@ class Clinic:
                 at=self.clock(),
                 reason=reason,
             )
+
+    def correct_demographics(
+        self, patient_id: str, changes: dict[str, Any], *, version: int, reason: str, actor: str
+    ) -> int:
+        """A new version of the patient's demographics; refused if it makes the timeline unfit
+        to assess today (a birth date in the future)."""
+        with self.db.writing() as session:
+            new = correct_demographics(
+                session=session,
+                patient_id=patient_id,
+                changes=changes,
+                expected_version=version,
+                actor=actor,
+                at=self.clock(),
+                reason=reason,
+            )
+            patient = load_patient(session=session, patient_id=patient_id)
+            problems = [
+                FieldProblem(p.field, p.message)
+                for p in (check_patient(patient, self.today()) if patient else [])
+                if p.field.split(".")[0].split("[")[0] in changes
+            ]
+            if problems:
+                raise RecordRejected(problems)
+            return new
 
     def retract(
         self, patient_id: str, kind: str, record_id: str, *, version: int, reason: str, actor: str

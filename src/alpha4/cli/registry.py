@@ -49,6 +49,7 @@ from alpha4.store import (
     NotFound,
     StoreError,
     audit_head,
+    correct_demographics,
     correct_record,
     count_patients,
     current_revision,
@@ -65,7 +66,7 @@ from alpha4.store import (
 from alpha4.store.audit import entries_for
 from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
-from alpha4.store.timeline import SINGLE_KINDS, record_model
+from alpha4.store.timeline import DEMOGRAPHIC_FIELDS, KIND_PATIENT, SINGLE_KINDS, record_model
 from alpha4.store.transfer import export_patients, import_patients, read_patients
 
 from .common import ProfileName, err, fail, out, parse_date, print_json, read_text, validation_lines
@@ -213,7 +214,7 @@ def emit_worklist(rows: list[WorklistRow], format: ListFormat, limit: int | None
             out.print(f"[dim]... {len(rows) - len(shown)} more rows (--limit)[/]")
 
 
-KindOption = Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS[1:])}")]
+KindOption = Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS)}")]
 RecordOption = Annotated[str, typer.Option("--record", metavar="RECORD_ID", help="The record's id")]
 
 
@@ -223,8 +224,6 @@ def read_record(kind: str, record_id: str, source: str) -> BaseModel:
     try:
         model = record_model(kind)
     except InvalidChange as error:
-        if kind == "patient":
-            fail("--kind patient: demographics are corrected by importing the patient again")
         fail(f"--kind: {error}")
     text = sys.stdin.read() if source == "-" else read_text(Path(source))
     where = "standard input" if source == "-" else source
@@ -241,6 +240,30 @@ def read_record(kind: str, record_id: str, source: str) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as error:
         fail(f"{where}: invalid {kind} record\n  " + "\n  ".join(validation_lines(error)))
+
+
+def read_demographic_changes(source: str) -> dict[str, object]:
+    """The demographic fields to change, as a JSON object from a file (``-``: standard input)."""
+    text = sys.stdin.read() if source == "-" else read_text(Path(source))
+    where = "standard input" if source == "-" else source
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        fail(f"{where}: not valid JSON: {error}")
+    if not isinstance(data, dict) or not data:
+        fail(
+            f'{where}: expected the demographic fields to change, as a JSON object (e.g. {{"birth_date": ...}})'
+        )
+    return data
+
+
+def demographic_problems(patient: Patient, day: dt.date) -> list[str]:
+    """What the import would refuse about the patient's demographics (a birth date after ``day`` ...)."""
+    return [
+        f"{p.field}: {p.message}"
+        for p in check_patient(patient, day)
+        if p.field.split(".")[0].split("[")[0] in DEMOGRAPHIC_FIELDS
+    ]
 
 
 def record_problems(patient: Patient, kind: str, record_id: str, day: dt.date) -> list[str]:
@@ -475,27 +498,50 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Correct one record: a new version (the old one stays in its history), with the reason.
 
+        ``--kind patient --record ID`` corrects the demographics (birth date, sex, indication, ...):
+        the JSON holds only the fields that change, e.g. ``{"birth_date": "1979-03-02"}``.
+
         Exit code 1 when someone changed the record since the version you read; 2 when the record is not valid (the field is named).
         """
         if not reason.strip():
             fail("--reason: say why the record is corrected")
-        record = read_record(kind, record_id, json_source)
+        demographics = kind == KIND_PATIENT
+        if demographics and record_id != patient_id:
+            fail(f"--record: the demographics record is the patient itself (--record {patient_id})")
+        changes = read_demographic_changes(json_source) if demographics else {}
+        record = None if demographics else read_record(kind, record_id, json_source)
         who, at, day = actor_of(actor), now(), dt.date.today()
         entity = f"{patient_id}/{kind}/{record_id}"
         with registry() as db, store_errors(db):
             try:
                 with db.writing() as session:
-                    new = correct_record(
-                        session=session,
-                        patient_id=patient_id,
-                        record=record,
-                        expected_version=expected_version,
-                        actor=who,
-                        at=at,
-                        reason=reason.strip(),
-                    )
+                    if record is None:
+                        new = correct_demographics(
+                            session=session,
+                            patient_id=patient_id,
+                            changes=changes,
+                            expected_version=expected_version,
+                            actor=who,
+                            at=at,
+                            reason=reason.strip(),
+                        )
+                    else:
+                        new = correct_record(
+                            session=session,
+                            patient_id=patient_id,
+                            record=record,
+                            expected_version=expected_version,
+                            actor=who,
+                            at=at,
+                            reason=reason.strip(),
+                        )
                     patient = load_patient(session=session, patient_id=patient_id)
-                    problems = record_problems(patient, kind, record_id, day) if patient else []
+                    if patient is None:
+                        problems = []
+                    elif record is None:
+                        problems = demographic_problems(patient, day)
+                    else:
+                        problems = record_problems(patient, kind, record_id, day)
                     if problems:
                         raise InvalidChange(f"{entity}: " + "; ".join(problems))
             except ConflictError as error:

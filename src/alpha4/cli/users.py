@@ -1,4 +1,4 @@
-"""Registry users: ``alpha4 user create | list | deactivate | set-password``.
+"""Registry users: ``alpha4 user create | list | deactivate | reactivate | roles | set-password``.
 
 The way to make the first admin of a real registry (``alpha4 user create NAME --role admin``);
 after that admins can also manage users in the web app. A password is never an argument (it
@@ -17,13 +17,24 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from alpha4.store import InvalidChange, create_user, deactivate_user, list_users, set_password
+from alpha4.store import (
+    InvalidChange,
+    create_user,
+    deactivate_user,
+    list_users,
+    reactivate_user,
+    set_password,
+    set_roles,
+)
 from alpha4.store.users import Role, check_password
 
 from .common import fail, out, print_json
 from .registry import ActorOption, ShowFormat, actor_of, now, registry, store_errors, store_fail
 
-app = typer.Typer(help="Registry users: create, list, deactivate, set a password.", no_args_is_help=True)
+app = typer.Typer(
+    help="Registry users: create, list, deactivate, reactivate, change roles, set a password.",
+    no_args_is_help=True,
+)
 
 PasswordStdin = Annotated[
     bool,
@@ -129,6 +140,38 @@ def deactivate_command(
         with store_errors(db), db.writing() as session:
             changed = deactivate_user(session=session, username=username, actor=who, at=now())
         state = "deactivated" if changed else "was already deactivated"
+        out.print(f"{escape(username)} {state}", highlight=False)
+
+
+@app.command("reactivate")
+def reactivate_command(
+    username: Annotated[str, typer.Argument(metavar="USERNAME")], actor: ActorOption = None
+) -> None:
+    """Let a deactivated user sign in again, with the roles they had (check them with `user list`)."""
+    who = actor_of(actor)
+    with registry() as db:
+        with store_errors(db), db.writing() as session:
+            changed = reactivate_user(session=session, username=username, actor=who, at=now())
+        state = "reactivated" if changed else "was already active"
+        out.print(f"{escape(username)} {state}", highlight=False)
+
+
+@app.command("roles")
+def roles_command(
+    username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    role: Annotated[
+        list[Role],
+        typer.Option("--role", help="A role the user has from now on (repeat; exactly these roles)"),
+    ],
+    actor: ActorOption = None,
+) -> None:
+    """Give a user exactly these roles; open sessions get the new permissions at their next request."""
+    who = actor_of(actor)
+    with registry() as db:
+        with store_errors(db), db.writing() as session:
+            changed = set_roles(session=session, username=username, roles=role, actor=who, at=now())
+        roles = ", ".join(sorted({r.value for r in role}))
+        state = f"now has roles: {roles}" if changed else f"already had roles: {roles}"
         out.print(f"{escape(username)} {state}", highlight=False)
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -34,6 +32,7 @@ from alpha4.rules.codes import CODES
 from . import codes as c
 from .fhir_in import FhirInputError, Imported, NoIndicationError, Unmapped, resources_to_patient
 from .fhir_out import validate
+from .lru import LruCache
 
 # --- the CDS Hooks JSON shapes (2.0) ----------------------------------------------------------
 _Strict = ConfigDict(extra="forbid")
@@ -753,35 +752,16 @@ def evaluation_key(request: CdsRequest, prefetch: dict[str, Any], *, as_of: dt.d
     return hashlib.sha256(head + b"\x00" + data).hexdigest()
 
 
-class EvaluationCache:
+class EvaluationCache(LruCache[str, Evaluation]):
     """Recent evaluations by :func:`evaluation_key` (least recently used dropped first).
 
     Clinics reopen the same charts many times a day and an EHR sends the whole chart on every
     call; the answer cannot differ while the data, the date and the profile are the same, so it is
-    computed once. Evaluations are immutable and may serve several threads.
+    computed once. Keep :meth:`Evaluation.cards_only` here (about 12 KiB each).
     """
 
     def __init__(self, size: int = 1024) -> None:
-        self.size = size
-        self.items: OrderedDict[str, Evaluation] = OrderedDict()
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key: str) -> Evaluation | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: str, evaluation: Evaluation) -> None:
-        with self.lock:
-            self.items[key] = evaluation
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+        super().__init__(size)
 
 
 def cards_for(

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +70,7 @@ from alpha4.domain.units import UnitError, loinc_check_digit_ok, normalise
 from alpha4.knowledge import label
 
 from . import codes as c
+from .lru import LruCache
 
 JsonDict = dict[str, Any]
 
@@ -191,38 +191,10 @@ def _first_error(error: ValidationError) -> tuple[str, str]:
     return element, message
 
 
-class _ValidatedCache:
-    """Validated R4B models by the resource's exact JSON text (least recently used dropped first).
-
-    An EHR sends the same resources again on every hook call for a patient (each chart opening);
-    validation is a pure function of the resource's content, so an identical resource is validated
-    once. The models are only read, never changed, so one may serve several calls (and threads).
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.models: OrderedDict[bytes, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: bytes) -> Any:
-        with self.lock:
-            model = self.models.get(key)
-            if model is not None:
-                self.models.move_to_end(key)
-            return model
-
-    def put(self, key: bytes, model: Any) -> None:
-        with self.lock:
-            self.models[key] = model
-            if len(self.models) > self.size:
-                self.models.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.models.clear()
-
-
-VALIDATED = _ValidatedCache(4096)
+# Validated R4B models by the resource's exact JSON text. An EHR sends the same resources again on
+# every hook call for a patient (each chart opening); validation is a pure function of the
+# resource's content, so an identical resource is validated once. The models are only read.
+VALIDATED: LruCache[bytes, Any] = LruCache(4096)
 
 
 def validate_resource(raw: Any, where: str = "resource") -> Any:

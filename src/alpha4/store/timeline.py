@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, get_origin
@@ -555,6 +555,58 @@ def correct_record(
         at=at,
         action="record.correct",
         after={"version": old.version + 1, "payload": part.payload, "reason": reason},
+    )
+
+
+def correct_demographics(
+    *,
+    session: Session,
+    patient_id: str,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    actor: str,
+    at: dt.datetime,
+    reason: str | None = None,
+) -> int:
+    """Correct a patient's demographics (birth date, sex, indication, ...): a new version of the
+    ``patient`` row; the old one stays. Returns the new version (the old one if nothing changed).
+
+    ``changes`` holds only the fields that change, in the record's JSON form; the patient is
+    validated whole with them (a birth date after an infusion is refused like any other record).
+    The patient id is the registry's key and cannot be corrected: import under the right id and
+    retract the wrong patient's records instead.
+    """
+    unknown = sorted(set(changes) - set(DEMOGRAPHIC_FIELDS))
+    if unknown:
+        raise InvalidChange(
+            f"not a demographic field: {', '.join(unknown)} (one of: {', '.join(DEMOGRAPHIC_FIELDS[2:])})"
+        )
+    if changes.get("id", patient_id) != patient_id:
+        raise InvalidChange("id: a patient's id cannot be corrected (import under the right id)")
+    pk, old, entity = _current_at_version(
+        session, patient_id, KIND_PATIENT, patient_id, expected_version, "edited"
+    )
+    current = _timeline(current_records(session=session, pks=[pk])[pk]).model_dump(mode="json")
+    try:
+        corrected = Patient.model_validate(current | dict(changes))
+    except ValidationError as error:
+        problems = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in error.errors()[:5]]
+        raise InvalidChange(f"{entity}: " + "; ".join(problems)) from None
+    data = corrected.model_dump(mode="json")
+    payload = {k: data[k] for k in DEMOGRAPHIC_FIELDS}
+    if payload == old.payload:
+        return old.version
+    return _write_next_version(
+        session,
+        pk,
+        patient_id,
+        old,
+        entity,
+        _row_values(pk, Part(KIND_PATIENT, patient_id, None, payload), old.version + 1, at, actor),
+        actor=actor,
+        at=at,
+        action="record.correct",
+        after={"version": old.version + 1, "payload": payload, "reason": reason},
     )
 
 

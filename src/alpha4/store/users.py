@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, String, Text, insert, select, update
+from sqlalchemy import Boolean, ForeignKey, String, Text, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -181,6 +181,15 @@ def _user(session: Session, username: str) -> UserRow:
     return user
 
 
+def _other_active_admins(session: Session, username: str) -> set[str]:
+    rows = session.execute(
+        select(UserRow.username)
+        .join(UserRoleRow, UserRoleRow.user_pk == UserRow.pk)
+        .where(UserRoleRow.role == Role.ADMIN.value, UserRow.active.is_(True))
+    ).scalars()
+    return set(rows) - {username}
+
+
 def deactivate_user(*, session: Session, username: str, actor: str, at: dt.datetime) -> bool:
     """Deactivate a user: no more sign-ins, and their sessions and tokens stop working at once.
 
@@ -190,28 +199,79 @@ def deactivate_user(*, session: Session, username: str, actor: str, at: dt.datet
     user = _user(session, username)
     if not user.active:
         return False
-    if Role.ADMIN in user_roles(session=session, username=username):
-        admins = session.execute(
-            select(UserRow.username)
-            .join(UserRoleRow, UserRoleRow.user_pk == UserRow.pk)
-            .where(UserRoleRow.role == Role.ADMIN.value, UserRow.active.is_(True))
-        ).scalars()
-        if set(admins) <= {username}:
-            raise InvalidChange(f"{username} is the last active admin: create another admin first")
+    if Role.ADMIN in user_roles(session=session, username=username) and not _other_active_admins(
+        session, username
+    ):
+        raise InvalidChange(f"{username} is the last active admin: create another admin first")
+    return _set_active(session, user, False, actor, at)
+
+
+def reactivate_user(*, session: Session, username: str, actor: str, at: dt.datetime) -> bool:
+    """Let a deactivated user sign in again, with the roles they had (review them first).
+
+    Returns False (and changes nothing) when the user already was active. Audited as
+    ``user.reactivate``; the password is unchanged (set a new one if it may be known to others).
+    """
+    user = _user(session, username)
+    if user.active:
+        return False
+    return _set_active(session, user, True, actor, at)
+
+
+def _set_active(session: Session, user: UserRow, active: bool, actor: str, at: dt.datetime) -> bool:
     result = session.execute(
-        update(UserRow).where(UserRow.pk == user.pk, UserRow.active.is_(True)).values(active=False)
+        update(UserRow).where(UserRow.pk == user.pk, UserRow.active.is_(not active)).values(active=active)
     )
     if getattr(result, "rowcount", 1) != 1:
-        return False  # deactivated by someone else meanwhile
+        return False  # changed by someone else meanwhile
     append_audit(
         session=session,
         at=at,
         actor=actor,
-        action="user.deactivate",
+        action="user.reactivate" if active else "user.deactivate",
+        entity="user",
+        entity_id=user.username,
+        before={"active": not active},
+        after={"active": active},
+    )
+    return True
+
+
+def set_roles(*, session: Session, username: str, roles: Iterable[Role], actor: str, at: dt.datetime) -> bool:
+    """Give a user exactly these roles (at least one); their open sessions and tokens get the new
+    permissions at their next request. Returns False when the roles were already these.
+
+    Refused when it would leave the registry without an active admin. Audited as ``user.set_roles``
+    with the roles before and after.
+    """
+    wanted = sorted({Role(r) for r in roles})
+    if not wanted:
+        raise InvalidChange("a user needs at least one role (deactivate the user instead)")
+    user = _user(session, username)
+    current = sorted(
+        Role(r)
+        for r in session.execute(select(UserRoleRow.role).where(UserRoleRow.user_pk == user.pk)).scalars()
+    )
+    if current == wanted:
+        return False
+    if (
+        Role.ADMIN in current
+        and Role.ADMIN not in wanted
+        and user.active
+        and not _other_active_admins(session, username)
+    ):
+        raise InvalidChange(f"{username} is the last active admin: make another admin first")
+    session.execute(delete(UserRoleRow).where(UserRoleRow.user_pk == user.pk))
+    session.execute(insert(UserRoleRow), [{"user_pk": user.pk, "role": r.value} for r in wanted])
+    append_audit(
+        session=session,
+        at=at,
+        actor=actor,
+        action="user.set_roles",
         entity="user",
         entity_id=username,
-        before={"active": True},
-        after={"active": False},
+        before={"roles": [r.value for r in current]},
+        after={"roles": [r.value for r in wanted]},
     )
     return True
 
