@@ -103,3 +103,38 @@ def test_a_nurse_runs_an_infusion_visit_in_the_browser(
     expect(row).not_to_contain_text(f"infusion · {tomorrow}")
     expect(row.locator(".badge")).to_have_text("HOLD")
     page.screenshot(path=str(shots / "e2e-worklist-after.png"))
+
+
+def test_a_prescriber_corrects_a_mistyped_birth_date_in_the_browser(
+    base_url: str, browser: Browser, tmp_path: Path
+) -> None:
+    """The birth year was typed wrong at enrolment: corrected with a reason, the patient page
+    answers for the right age at once, and the old birth date stays in the history."""
+    shots = Path(os.environ.get("ALPHA4_E2E_SCREENSHOTS", tmp_path))
+    page = browser.new_page(viewport={"width": 1360, "height": 900})
+    page.set_default_timeout(10_000)
+    page.goto(base_url + "/login")
+    page.fill("#username", USERS[Role.PRESCRIBER])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(base_url + "/")
+
+    page.goto(base_url + "/patients/GO-2")
+    expect(page.locator("#finding-POP_PEDIATRIC")).to_have_count(0)
+    page.click("#correct-demographics")
+    expect(page).to_have_url(base_url + "/patients/GO-2/records/patient/GO-2/correct")
+    expect(page.locator("button[value=retract]")).to_have_count(0)  # demographics are never retracted
+    old = page.input_value("#f-birth_date")
+    child = TODAY.replace(year=TODAY.year - 15).isoformat()
+    page.fill("#f-birth_date", child)
+    page.fill("#f-reason", "birth year mistyped in the referral letter")
+    page.screenshot(path=str(shots / "e2e-correct-demographics.png"), full_page=True)
+    page.click("button[value=correct]")
+    expect(page).to_have_url(base_url + "/patients/GO-2/records/patient/GO-2/history")
+    expect(page.locator("table.history")).to_contain_text("birth year mistyped in the referral letter")
+    expect(page.locator("table.history")).to_contain_text(old)
+    expect(page.locator("table.history")).to_contain_text("superseded")
+
+    page.goto(base_url + "/patients/GO-2")
+    expect(page.locator("h1")).to_contain_text("· 15 y ·")
+    expect(page.locator("#finding-POP_PEDIATRIC")).to_be_visible()
