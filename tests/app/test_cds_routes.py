@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import time
@@ -210,6 +211,33 @@ def test_missing_prefetch_is_fetched_from_the_fhir_server(base: str) -> None:
         response = httpx.post(url, json=body, headers=auth(url))
     assert response.status_code == 200, response.text
     assert "HOLD" in response.json()["cards"][0]["summary"]
+
+
+def test_missing_prefetch_searches_run_at_once_and_all_their_data_is_used(base: str) -> None:
+    """With no prefetch at all every search goes to the FHIR server, all in flight together
+    (a chart opening waits for the slowest search, not for their sum), and the answer is the same."""
+    app = fhir_server(BUNDLE)
+    flight = {"now": 0, "peak": 0}
+
+    @app.middleware("http")
+    async def count_in_flight(request: Request, call_next: Any) -> Any:
+        flight["now"] += 1
+        flight["peak"] = max(flight["peak"], flight["now"])
+        await asyncio.sleep(0.2)  # a slow EHR: the others arrive meanwhile if they were sent at once
+        try:
+            return await call_next(request)
+        finally:
+            flight["now"] -= 1
+
+    with serve(app) as fhir:
+        body = spec_request()
+        body["fhirServer"] = f"{fhir}/fhir"
+        del body["prefetch"]
+        url = f"{base}/cds-services/{cds.PATIENT_VIEW}"
+        response = httpx.post(url, json=body, headers=auth(url))
+    assert response.status_code == 200, response.text
+    assert "SCHEDULE_JCV_OVERDUE" in card_codes_of(response)
+    assert len(cds.DATA_NEEDS) >= flight["peak"] > 1  # sequential searches would never overlap
 
 
 def test_unreachable_fhir_server_gives_412(base: str) -> None:
