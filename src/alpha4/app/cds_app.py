@@ -13,13 +13,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from .cds_routes import AuditSink, CdsSettings, JwksFetcher, create_cds_router
-from .runtime import freeze_startup_heap
+from .runtime import freeze_startup_heap, thaw_heap
 
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     freeze_startup_heap()
     yield
+    thaw_heap()
 
 
 def create_cds_app(

@@ -31,7 +31,7 @@ from alpha4.store import ConflictError, Database, InvalidChange, NotFound, appen
 from . import admin, api, auth, checklist, entry, patients, worklist
 from .config import WebSettings
 from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
-from .runtime import freeze_startup_heap
+from .runtime import freeze_startup_heap, thaw_heap
 from .services import Clinic, RecordRejected, utc_now
 
 log = logging.getLogger("alpha4.web")
@@ -155,6 +155,7 @@ def create_app(
             threading.Thread(target=clinic.worklist, name="alpha4-warm-worklist", daemon=True).start()
         yield
         db.dispose()
+        thaw_heap()
 
     app = FastAPI(
         title="alpha4",

@@ -6,7 +6,8 @@ thousands of objects that live as long as the process. A full collection over th
 60 ms, and it lands on whichever request happens to allocate at the time: the slow tail of the
 CDS Hooks latency. Freezing the start-up heap takes those objects out of every later collection
 (the technique CPython documents for servers, :func:`gc.freeze`); cycles made later are still
-collected.
+collected. The application's lifespan freezes at start-up and thaws at shutdown, so a process that
+runs several applications in turn (the tests) still collects what the earlier ones left.
 """
 
 from __future__ import annotations
@@ -18,3 +19,8 @@ def freeze_startup_heap() -> None:
     """Collect once, then move every surviving object to the permanent generation."""
     gc.collect()
     gc.freeze()
+
+
+def thaw_heap() -> None:
+    """Give the frozen objects back to the collector (at shutdown)."""
+    gc.unfreeze()
