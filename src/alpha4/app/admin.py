@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from alpha4.store import ConflictError, InvalidChange, NotFound
 from alpha4.store.users import ROLE_DESCRIPTIONS, Role
@@ -42,8 +43,7 @@ def users_page(
     return _page(request, clinic)
 
 
-async def _username(request: Request) -> str:
-    form = await request.form()
+def _username(form: FormData) -> str:
     return str(form.get("username", "")).strip()[:128]
 
 
@@ -53,7 +53,7 @@ async def deactivate_user_form(
     clinic: ClinicDep,
     user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
 ) -> Response:
-    username = await _username(request)
+    username = _username(await request.form())
     if not username:
         return _page(request, clinic, 422, deactivate_error="say which user to deactivate")
     try:
@@ -69,7 +69,7 @@ async def reactivate_user_form(
     clinic: ClinicDep,
     user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
 ) -> Response:
-    username = await _username(request)
+    username = _username(await request.form())
     try:
         clinic.reactivate_user(username, actor=user.username)
     except NotFound as error:
@@ -84,7 +84,7 @@ async def set_roles_form(
     user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
 ) -> Response:
     form = await request.form()
-    username = str(form.get("username", "")).strip()[:128]
+    username = _username(form)
     try:
         roles = [Role(str(r)) for r in form.getlist("roles")]
         clinic.set_roles(username, roles, actor=user.username)
@@ -102,7 +102,7 @@ async def create_user_form(
     user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_USERS))],
 ) -> Response:
     form = await request.form()
-    username = str(form.get("username", "")).strip()[:128]
+    username = _username(form)
     display_name = str(form.get("display_name", "")).strip()[:200]
     password = str(form.get("password", ""))[:200]
     wanted = [str(r) for r in form.getlist("roles")]

@@ -46,7 +46,7 @@ from alpha4.store import (
 )
 from alpha4.store.audit import entries_for, patients_changed_since
 from alpha4.store.cohort import iter_patient_chunks
-from alpha4.store.timeline import record_kind
+from alpha4.store.timeline import demographic_problems, record_kind
 from alpha4.store.users import (
     Role,
     UserInfo,
@@ -336,8 +336,7 @@ class Clinic:
             patient = load_patient(session=session, patient_id=patient_id)
             problems = [
                 FieldProblem(p.field, p.message)
-                for p in (check_patient(patient, self.today()) if patient else [])
-                if p.field.split(".")[0].split("[")[0] in changes
+                for p in (demographic_problems(patient, self.today()) if patient else [])
             ]
             if problems:
                 raise RecordRejected(problems)

@@ -66,7 +66,7 @@ from alpha4.store import (
 from alpha4.store.audit import entries_for
 from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
-from alpha4.store.timeline import DEMOGRAPHIC_FIELDS, KIND_PATIENT, SINGLE_KINDS, record_model
+from alpha4.store.timeline import KIND_PATIENT, SINGLE_KINDS, demographic_problems, record_model
 from alpha4.store.transfer import export_patients, import_patients, read_patients
 
 from .common import ProfileName, err, fail, out, parse_date, print_json, read_text, validation_lines
@@ -255,15 +255,6 @@ def read_demographic_changes(source: str) -> dict[str, object]:
             f'{where}: expected the demographic fields to change, as a JSON object (e.g. {{"birth_date": ...}})'
         )
     return data
-
-
-def demographic_problems(patient: Patient, day: dt.date) -> list[str]:
-    """What the import would refuse about the patient's demographics (a birth date after ``day`` ...)."""
-    return [
-        f"{p.field}: {p.message}"
-        for p in check_patient(patient, day)
-        if p.field.split(".")[0].split("[")[0] in DEMOGRAPHIC_FIELDS
-    ]
 
 
 def record_problems(patient: Patient, kind: str, record_id: str, day: dt.date) -> list[str]:
@@ -539,7 +530,7 @@ def register(app: typer.Typer) -> None:
                     if patient is None:
                         problems = []
                     elif record is None:
-                        problems = demographic_problems(patient, day)
+                        problems = [str(p) for p in demographic_problems(patient, day)]
                     else:
                         problems = record_problems(patient, kind, record_id, day)
                     if problems:

@@ -42,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from alpha4.domain import Discontinuation, Event, Medication, Patient
+from alpha4.domain.validation import Problem, check_patient
 
 from .audit import append_audit
 from .base import Base, UtcDateTime
@@ -608,6 +609,13 @@ def correct_demographics(
         action="record.correct",
         after={"version": old.version + 1, "payload": payload, "reason": reason},
     )
+
+
+def demographic_problems(patient: Patient, as_of: dt.date) -> list[Problem]:
+    """What an import would refuse about the patient's demographics (a birth date after ``as_of``)."""
+    return [
+        p for p in check_patient(patient, as_of) if p.field.split(".")[0].split("[")[0] in DEMOGRAPHIC_FIELDS
+    ]
 
 
 def retract_record(
