@@ -8,6 +8,25 @@ profile, and reached through :mod:`alpha4.knowledge.profiles`.
 from __future__ import annotations
 
 from .base import fact
+from .label_sections import (
+    AITHAL_2011,
+    EU_CONTRAINDICATIONS,
+    EU_HYPERSENSITIVITY,
+    EU_INFECTIONS,
+    EU_LIVER,
+    EU_MRI_BASELINE,
+    EU_PLATELETS,
+    EU_POSOLOGY,
+    EU_PRIOR_THERAPY,
+    SENTINEL_2006,
+    US_ADMINISTRATION,
+    US_HERPES,
+    US_HYPERSENSITIVITY_RETREAT,
+    US_LIVER_INJURY,
+    US_MONOTHERAPY,
+    US_MRI_BEFORE_START,
+    US_PLATELETS,
+)
 from .sources import (
     ALPHA4_POLICY,
     CALABRESI_2007,
@@ -325,9 +344,17 @@ ANTIBODY_TEST_INTERVAL_DAYS = fact(
     "antibody.test_interval",
     84,
     SEED_MS,
-    US_IMMUNOGENICITY,
+    ALPHA4_POLICY,
     unit="d",
-    description="Test for anti-natalizumab antibodies every 12 weeks during treatment",
+    description=(
+        "Test for anti-natalizumab antibodies regularly during treatment, by default every 12 weeks "
+        "(seed 000_55df99c57c93e613.txt: 'Antibody testing should be performed regularly during treatment "
+        "(e.g., once every 12 weeks)'); a site policy, not a label requirement"
+    ),
+    note=(
+        "The US label (6.2 Immunogenicity) describes 12-weekly sampling in study MS1; it does not require "
+        "routine testing. A site may change this interval."
+    ),
 )
 ANTIBODY_PERSISTENT_RATE = fact(
     "antibody.persistent_rate",
@@ -553,4 +580,218 @@ TEST_GRACE_DAYS = fact(
         "A test or assessment falling due between visits can be done at the next infusion visit: it is "
         "'due' for one dosing interval (4 weeks) and overdue after that"
     ),
+)
+
+
+# --- clinical safety: label stops and holds (issue 12) -----------------------------------------
+ALP_ULN_MULTIPLE = fact(
+    "lab.liver.alp_uln_multiple",
+    2.0,
+    AITHAL_2011,
+    US_LIVER_INJURY,
+    description="Alkaline phosphatase at or above 2x ULN: laboratory evidence of (cholestatic) liver injury",
+)
+LIVER_INJURY_STOP = fact(
+    "lab.liver.discontinue",
+    "Discontinue in patients with jaundice or other evidence of significant liver injury (e.g., laboratory "
+    "evidence): jaundice, transaminases > 3x ULN with bilirubin > 2x ULN, or a serious liver injury",
+    US_LIVER_INJURY,
+    EU_LIVER,
+    LIVER_HYS_LAW,
+)
+LIVER_INJURY_HOLD = fact(
+    "lab.liver.hold",
+    "One sign of liver injury alone (transaminases > 3x ULN, bilirubin > 2x ULN, ALP >= 2x ULN, or a non-serious "
+    "hepatitis or liver injury reported): hold until the prescriber has judged whether it is significant",
+    US_LIVER_INJURY,
+    AITHAL_2011,
+    ALPHA4_POLICY,
+    description="Hold rather than stop on a single sign: the label leaves 'significant' to the prescriber",
+)
+THROMBOCYTOPENIA_SUSPECTED = fact(
+    "platelets.suspected",
+    "If thrombocytopenia is suspected, natalizumab should be discontinued: a low count, a reported "
+    "thrombocytopenia or bleeding signs hold the infusion for the prescriber",
+    US_PLATELETS,
+    EU_PLATELETS,
+)
+ITP_STOP = fact(
+    "platelets.itp_stop",
+    "Immune thrombocytopenia (ITP) diagnosed: discontinue natalizumab",
+    US_PLATELETS,
+    EU_PLATELETS,
+)
+HYPERSENSITIVITY_NO_RETREAT = fact(
+    "hypersensitivity.no_retreatment",
+    "Contraindicated after a hypersensitivity reaction to natalizumab, of any grade; patients who experience a "
+    "hypersensitivity reaction should not be re-treated",
+    US_HYPERSENSITIVITY_RETREAT,
+    EU_HYPERSENSITIVITY,
+    SEED_MS,
+)
+HERPES_CNS_STOP = fact(
+    "infection.herpes.cns_or_eye",
+    "Herpes encephalitis or meningitis, or acute retinal necrosis: discontinue natalizumab and treat",
+    US_HERPES,
+    EU_INFECTIONS,
+)
+HERPES_UNCOMPLICATED_HOLD = fact(
+    "infection.herpes.uncomplicated",
+    "Uncomplicated (e.g. dermatomal) herpes zoster or simplex: treat; hold the infusion while it is active",
+    US_HERPES,
+    ALPHA4_POLICY,
+    note="The labels mandate discontinuation only for CNS or retinal disease; the hold while active is alpha4 policy.",
+)
+SENTINEL_COMBINATION = fact(
+    "combination.sentinel",
+    "SENTINEL: natalizumab added to interferon beta-1a reduced relapses; two patients on the combination developed PML",
+    SENTINEL_2006,
+    SEED_MS,
+)
+MALIGNANCY_EXCEPTION = fact(
+    "contraindication.malignancy",
+    "Known active malignancies are a contraindication, except basal cell carcinoma",
+    EU_CONTRAINDICATIONS,
+)
+PRIOR_THERAPY_IMMUNOCOMPROMISE = fact(
+    "contraindication.prior_therapy",
+    "Patients immunocompromised by earlier therapy (e.g. mitoxantrone, cyclophosphamide): check the blood count "
+    "(lymphocytes) before starting so that the immune effects of earlier therapy have resolved",
+    EU_CONTRAINDICATIONS,
+    EU_PRIOR_THERAPY,
+)
+PRODUCT_SWITCH = fact(
+    "product.switch",
+    "Tysabri and the biosimilar Tyruko (natalizumab-sztn) are both natalizumab: exposure adds up; anti-JCV "
+    "results from STRATIFY JCV DxSelect and ImmunoWELL are not interchangeable near the cut-offs",
+    US_DOSING,
+    VARLEY_2025,
+)
+CHECKLIST_AUTHORIZATION_AT_CHAIR = fact(
+    "rems.checklist.authorization",
+    "Step 1 of the Pre-infusion Patient Checklist: is the patient currently authorized? No: do not infuse. "
+    "Verifying it (TOUCH On-Line) is the infusion site's task and needs no prescriber clearance",
+    US_REMS_CHECKLIST,
+    US_REMS,
+)
+
+# --- profile-specific (reached through alpha4.knowledge.profiles) ------------------------------
+US_INTERFERON_EFFECT = fact(
+    "combination.interferon_beta.gate",
+    "hold",
+    US_MONOTHERAPY,
+    SENTINEL_2006,
+    profile="us",
+    description="The US label indicates monotherapy; combination with interferon beta holds for the prescriber",
+)
+EU_INTERFERON_EFFECT = fact(
+    "combination.interferon_beta.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: combination with other disease-modifying therapies is contraindicated",
+)
+US_COMBINATION_EFFECT = fact(
+    "combination.immunosuppressant.gate",
+    "hold",
+    US_MONOTHERAPY,
+    profile="us",
+    description="Not to be combined with immunosuppressants, immunomodulators or TNF inhibitors: hold",
+)
+EU_COMBINATION_EFFECT = fact(
+    "combination.immunosuppressant.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: current immunosuppressive therapy and other DMTs are contraindications",
+)
+US_MALIGNANCY_EFFECT = fact(
+    "contraindication.malignancy.gate",
+    "hold",
+    US_MONOTHERAPY,
+    ALPHA4_POLICY,
+    profile="us",
+    description="Active malignancy is not a US contraindication; it holds for the prescriber (immune status)",
+)
+EU_MALIGNANCY_EFFECT = fact(
+    "contraindication.malignancy.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: known active malignancy (except basal cell carcinoma) is a contraindication",
+)
+US_IMMUNOCOMPROMISE_EFFECT = fact(
+    "contraindication.immunocompromise.gate",
+    "hold",
+    US_CONTRAINDICATIONS,
+    profile="us",
+    description="Significantly compromised immunity: should not ordinarily be treated; hold for the prescriber",
+)
+EU_IMMUNOCOMPROMISE_EFFECT = fact(
+    "contraindication.immunocompromise.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: immunocompromised patients, including by prior therapy, are contraindicated",
+)
+US_OBSERVE_EVERY_INFUSION = fact(
+    "infusion.observe_every_infusion",
+    False,
+    US_OBSERVATION,
+    profile="us",
+    description="US: observe 1 hour after the first 12 infusions; then at clinical judgement if no hypersensitivity",
+)
+EU_OBSERVE_EVERY_INFUSION = fact(
+    "infusion.observe_every_infusion",
+    True,
+    EU_POSOLOGY,
+    profile="eu",
+    description="EU: observe during the infusion and for 1 hour after it, every time",
+)
+US_ROUTES = fact(
+    "dose.routes",
+    ("intravenous",),
+    US_ADMINISTRATION,
+    profile="us",
+    description="US: 300 mg intravenous infusion every 4 weeks",
+)
+EU_ROUTES = fact(
+    "dose.routes",
+    ("intravenous", "subcutaneous"),
+    EU_POSOLOGY,
+    profile="eu",
+    description="EU: 300 mg intravenous, or 300 mg subcutaneous as two 150 mg pre-filled syringes",
+)
+US_BASELINE_MRI_MONTHS = fact(
+    "mri.baseline_recency",
+    3,
+    US_MRI_BEFORE_START,
+    EU_MRI_BASELINE,
+    ALPHA4_POLICY,
+    unit="mo",
+    profile="us",
+    description="A baseline MRI no older than this before the first infusion",
+    note="The US label asks for an MRI before initiating without a recency; alpha4 applies the EU's 3 months.",
+)
+EU_BASELINE_MRI_MONTHS = fact(
+    "mri.baseline_recency",
+    3,
+    EU_MRI_BASELINE,
+    unit="mo",
+    profile="eu",
+    description="A recent MRI (usually within 3 months) as the reference before starting",
+)
+US_LYMPHOCYTES_BEFORE_START = fact(
+    "start.lymphocytes_after_prior_therapy",
+    False,
+    US_CONTRAINDICATIONS,
+    profile="us",
+    description="US: no lymphocyte count requirement before starting",
+)
+EU_LYMPHOCYTES_BEFORE_START = fact(
+    "start.lymphocytes_after_prior_therapy",
+    True,
+    EU_PRIOR_THERAPY,
+    profile="eu",
+    description="EU: after immunosuppressive therapy, a blood count with lymphocytes before starting",
 )

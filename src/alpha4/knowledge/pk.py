@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 
 from .base import Evidence, Source, fact
-from .sources import CALABRESI_2007, SEED_MS, SWISS_PK, US_DOSING, US_IMMUNOGENICITY, US_PK
+from .sources import SEED_MS, SWISS_PK, US_DOSING, US_IMMUNOGENICITY, US_PK
 
 # --- sources only this module uses ------------------------------------------------------------
 LEXICOMP_PK = Source(
@@ -282,13 +282,6 @@ ANTIBODY_CLEARANCE_FACTOR_EU = fact(
     unit="1",
     profile="eu",
     description="Clearance multiplier with persistent anti-natalizumab antibodies (EU: ~2.45-fold)",
-)
-ANTIBODY_PERSISTENT_WEEKS_APART = fact(
-    "pk.antibody_persistent_weeks_apart",
-    6.0,
-    CALABRESI_2007,
-    unit="wk",
-    description="Persistently positive: antibodies at two or more time points ≥6 weeks apart",
 )
 INTERFERON_CLEARANCE_FACTOR = fact(
     "pk.interferon_clearance_factor",

@@ -62,7 +62,8 @@ class PmlTable:
     @property
     def last_month(self) -> int:
         last = self.bands[-1].last
-        assert last is not None
+        if last is None:
+            raise ValueError(f"PML table {self.id} has an open-ended last band")
         return last
 
 
