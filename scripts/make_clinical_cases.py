@@ -123,6 +123,18 @@ BOUNDARIES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
         {"adverse_events": [ae("jaundice", "liver_injury", resolved_on="2026-05-20")]},
         ALL_CLEAR,
     ),
+    "hepatitis-resolved-go": ({"adverse_events": [ae("hepatitis", "liver_injury", resolved_on="2026-05-20")]},
+                              ALL_CLEAR),
+    "hepatitis-a-before-natalizumab-go": ({"adverse_events": [ae("hepatitis A", "liver_injury", day="2010-01-01",
+                                                                 serious=True, resolved_on="2010-03-01")]},
+                                          ALL_CLEAR),
+    "jaundice-on-the-first-infusion-day-resolved-stop": (
+        {"adverse_events": [ae("jaundice", "liver_injury", day="2025-12-08", resolved_on="2026-01-10")]}, ALL_CLEAR),
+    "jaundice-the-day-before-the-first-infusion-resolved-go": (
+        {"adverse_events": [ae("jaundice", "liver_injury", day="2025-12-07", resolved_on="2026-01-10")]}, ALL_CLEAR),
+    "new-start-with-old-resolved-jaundice": (
+        {**NEW_START, "adverse_events": [ae("jaundice", "liver_injury", day="2015-03-01", resolved_on="2015-05-01")]},
+        ALL_CLEAR),
     "liver-range-missing": (
         {"labs": [lab("2026-05-04", "1742-6", 25, "U/L", id="alt"), labs()[1]]},
         ALL_CLEAR,
