@@ -239,3 +239,26 @@ def test_allow_list_is_https_hosts_only() -> None:
     assert PUBLISHER_HOSTS <= CANONICAL_HOSTS
     assert not is_canonical_url("http://dailymed.nlm.nih.gov/dailymed/")
     assert not is_canonical_url("https://dailymed.nlm.nih.gov:8443/dailymed/")
+
+
+def test_finding_sources_shown_for_the_examples_are_canonical() -> None:
+    """What a clinician reads beside a finding (``describe() <url>``) for every shipped example, both profiles."""
+    import datetime as dt
+
+    from alpha4.domain import load_patient
+    from alpha4.knowledge import EU, US
+    from alpha4.rules import assess
+
+    examples = sorted((ROOT / "examples").glob("*.json"))
+    assert examples
+    shown: set[str] = set()
+    for path in examples:
+        patient = load_patient(path.read_text(encoding="utf-8"))
+        for profile in (US, EU):
+            for f in assess(patient, dt.date(2026, 6, 1), profile).findings:
+                shown.update(f.sources)
+    addresses = {m for text in shown for m in re.findall(r"\s<(\S+)>$", text)}
+    assert addresses and all(is_canonical_url(a) for a in addresses), sorted(
+        a for a in addresses if not is_canonical_url(a)
+    )
+    assert not [t for t in shown if re.search(r"https?://", re.sub(r"\s<\S+>$", "", t))]
