@@ -65,6 +65,7 @@ PUBLISHER_HOSTS: frozenset[str] = frozenset({"n.neurology.org"})
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _PMID = re.compile(r"^[1-9]\d{0,8}$")
+_PUBMED_URL = re.compile(r"^https://pubmed\.ncbi\.nlm\.nih\.gov/([1-9]\d{0,8})/?$")
 
 
 def url_host(url: str) -> str:
@@ -98,7 +99,8 @@ class Source:
     """A document a fact comes from: what it is, where in it, and where to read it.
 
     A paper carries its ``doi`` and/or ``pmid``; when no ``url`` is given the address is the
-    DOI resolver's (or PubMed's), so the link shown always leads to the canonical record.
+    DOI resolver's (or PubMed's), so the link shown always leads to the canonical record. A
+    ``url`` on doi.org or PubMed fills in the identifier it names.
     """
 
     id: str
@@ -115,6 +117,11 @@ class Source:
             raise ValueError(f"source {self.id!r}: {self.doi!r} is not a DOI (10.<registrant>/<suffix>)")
         if self.pmid and not _PMID.match(self.pmid):
             raise ValueError(f"source {self.id!r}: {self.pmid!r} is not a PubMed identifier")
+        if not self.doi and self.url.startswith("https://doi.org/10."):
+            object.__setattr__(self, "doi", self.url.removeprefix("https://doi.org/"))
+        pubmed = _PUBMED_URL.match(self.url)
+        if not self.pmid and pubmed:
+            object.__setattr__(self, "pmid", pubmed.group(1))
         if not self.url and self.doi:
             object.__setattr__(self, "url", f"https://doi.org/{self.doi}")
         elif not self.url and self.pmid:

@@ -21,43 +21,33 @@ from __future__ import annotations
 
 import math
 
+from . import sources
 from .base import Evidence, Source, fact
-from .sources import (
-    CALABRESI_2007,
-    DAILYMED,
-    EMA_PRODUCT_INFORMATION,
-    EU_SMPC,
-    SWISS_PK,
-    US_DOSING,
-    US_IMMUNOGENICITY,
-    US_LABEL,
-    US_PK,
-    seed_ms,
-)
+from .sources import CALABRESI_2007, SEED_MS, SWISS_PK, US_DOSING, US_IMMUNOGENICITY, US_PK
 
 # --- sources only this module uses ------------------------------------------------------------
 LEXICOMP_PK = Source(
     "lexicomp-natalizumab",
-    US_LABEL.citation,
+    sources.US_LABEL.citation,
     "12.3 Pharmacokinetics: specific populations (persistent antibodies ~3-fold clearance; "
     "43% more body weight, 32% more clearance)",
-    DAILYMED,
+    sources.DAILYMED,
     Evidence.LABEL,
     note="Label wording read as reproduced in the Lexicomp natalizumab monograph (docs/verified-facts.md).",
 )
 EU_SMPC_PK = Source(
     "eu-smpc-pk-cz",
-    EU_SMPC.citation,
+    sources.EU_SMPC.citation,
     "5.2 Pharmacokinetic properties",
-    EMA_PRODUCT_INFORMATION,
+    sources.EMA_PRODUCT_INFORMATION,
     Evidence.LABEL,
     note="Read on a Czech-language copy of the SmPC (docs/verified-facts.md).",
 )
 DRUGBANK_CROHNS = Source(
     "drugbank-natalizumab-copy",
-    US_LABEL.citation,
+    sources.US_LABEL.citation,
     "12.3 Pharmacokinetics: Crohn's disease (clearance 22 ± 22 mL/h; volume 5.2 ± 2.8 L)",
-    DAILYMED,
+    sources.DAILYMED,
     Evidence.TO_CHECK,
     note="The Crohn's values were read on a secondary copy of a DrugBank summary: to check against the label.",
 )
@@ -307,9 +297,7 @@ INTERFERON_CLEARANCE_FACTOR = fact(
     "pk.interferon_clearance_factor",
     1.0,
     VOLLMER_2004,
-    seed_ms(
-        "Although the drug clearance rate is somewhat reduced, the profile of adverse events is similar to that of monotherapy."
-    ),
+    SEED_MS,
     PK_POLICY,
     unit="1",
     description="Clearance multiplier with interferon beta-1a: not adjusted (1.0)",
