@@ -262,3 +262,19 @@ def test_finding_sources_shown_for_the_examples_are_canonical() -> None:
         a for a in addresses if not is_canonical_url(a)
     )
     assert not [t for t in shown if re.search(r"https?://", re.sub(r"\s<\S+>$", "", t))]
+
+
+def test_a_doi_or_pubmed_address_names_its_identifier() -> None:
+    aithal = Source(
+        "a",
+        "Aithal GP et al. Clin Pharmacol Ther 2011;89:806-815",
+        url="https://doi.org/10.1038/clpt.2011.58",
+    )
+    assert (aithal.doi, aithal.pmid) == ("10.1038/clpt.2011.58", "")
+    assert (
+        aithal.describe() == "Aithal GP et al. Clin Pharmacol Ther 2011;89:806-815, doi:10.1038/clpt.2011.58"
+    )
+    strata = Source("s", "O'Connor P et al.", url="https://pubmed.ncbi.nlm.nih.gov/24898925/")
+    assert (strata.doi, strata.pmid) == ("", "24898925")
+    other = Source("o", "x", url="https://pubmed.ncbi.nlm.nih.gov/?term=natalizumab")
+    assert (other.doi, other.pmid) == ("", "")
