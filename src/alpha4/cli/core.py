@@ -64,6 +64,8 @@ def register(app: typer.Typer) -> None:
                         "citation": s.citation,
                         "section": s.section,
                         "url": s.url,
+                        "doi": s.doi,
+                        "pmid": s.pmid,
                         "evidence": s.evidence.value,
                     }
                     for s in f.sources

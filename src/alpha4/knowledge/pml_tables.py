@@ -114,7 +114,7 @@ BERGER_FOX = fact(
     ),
     BERGER_FOX_2016,
     unit="per 1000 patients",
-    description="Default PML risk table (verified; UpToDate graphic 55637 reproducing Berger & Fox 2016).",
+    description="Default PML risk table (Berger & Fox 2016; cells checked on a reproduction, docs/verified-facts.md).",
 )
 
 HO_SMPC = fact(
