@@ -42,7 +42,6 @@ from .sources import (
     LIVER_HYS_LAW,
     RYERSON_2019,
     SEED_CD,
-    SEED_MS,
     STRATA_REEXPOSURE,
     STRATIFY_ASSAY,
     SWISSMEDIC_2016,
@@ -65,6 +64,7 @@ from .sources import (
     US_REMS_CHECKLIST,
     US_THROMBOCYTOPENIA,
     VARLEY_2025,
+    seed_ms,
 )
 
 # --- dose and interval ------------------------------------------------------------------------
@@ -135,12 +135,16 @@ REACTION_WINDOW_HOURS = fact(
     "infusion.reaction_window",
     2,
     US_HYPERSENSITIVITY,
-    SEED_MS,
+    seed_ms("These reactions mostly occur within 2 hours after the start of infusion."),
     unit="h",
     description="Infusion and hypersensitivity reactions mostly occur within 2 hours of the start",
 )
 INFUSION_REACTION_RATE_SEED = fact(
-    "infusion.reaction_rate.seed", 22, SEED_MS, unit="%", description="Infusion reactions, approximately"
+    "infusion.reaction_rate.seed",
+    22,
+    seed_ms("Special vigilance should be paid to infusion reactions (incidence rate of approximately 22%)"),
+    unit="%",
+    description="Infusion reactions, approximately",
 )
 INFUSION_REACTION_RATE_AFFIRM = fact(
     "infusion.reaction_rate.affirm",
@@ -148,7 +152,13 @@ INFUSION_REACTION_RATE_AFFIRM = fact(
     US_ADVERSE_REACTIONS,
 )
 ANAPHYLAXIS_RATE = fact(
-    "infusion.anaphylaxis_rate", "< 1% (AFFIRM 0.8% vs 0%)", US_HYPERSENSITIVITY, SEED_MS, unit="%"
+    "infusion.anaphylaxis_rate",
+    "< 1% (AFFIRM 0.8% vs 0%)",
+    US_HYPERSENSITIVITY,
+    seed_ms(
+        "hypersensitivity reactions (including severe systemic reactions such as anaphylaxis, with an incidence rate of <1%)"
+    ),
+    unit="%",
 )
 REEXPOSURE_GAP_DAYS = fact(
     "infusion.reexposure_gap",
@@ -174,14 +184,16 @@ ADULT_AGE_YEARS = fact(
     "population.adult_age",
     18,
     US_PEDIATRIC,
-    SEED_MS,
+    seed_ms("it is not recommended for use in pediatric patients."),
     unit="a",
     description="Not studied, not recommended below",
 )
 OLDER_ADULT_AGE_YEARS = fact(
     "population.older_adult_age",
     65,
-    SEED_MS,
+    seed_ms(
+        "There is insufficient data on the use of natalizumab in elderly patients (over 65 years of age), so careful evaluation should be conducted."
+    ),
     unit="a",
     description="Insufficient data at this age and over: evaluate carefully",
 )
@@ -212,14 +224,14 @@ PREGNANCY_NEONATAL_MONITORING = fact(
 PREGNANCY_CATEGORY_SEED = fact(
     "pregnancy.category_seed",
     "Category C (former US letter category); weigh benefit and risk",
-    SEED_MS,
+    seed_ms("Natalizumab is classified as a Category C drug for use during pregnancy."),
     US_PREGNANCY,
     note="The current US label uses the PLLR narrative without a letter category.",
 )
 LACTATION_ADVICE = fact(
     "lactation.advice",
     "Natalizumab is excreted in human milk: stop the drug or stop breastfeeding",
-    SEED_MS,
+    seed_ms("consideration should be given to discontinuing the drug or stopping breastfeeding."),
     US_LACTATION,
     EU_SMPC_PREGNANCY,
 )
@@ -343,7 +355,7 @@ ANTIBODY_PERSISTENT_GAP_DAYS = fact(
 ANTIBODY_TEST_INTERVAL_DAYS = fact(
     "antibody.test_interval",
     84,
-    SEED_MS,
+    seed_ms("Antibody testing should be performed regularly during treatment (e.g., once every 12 weeks)"),
     ALPHA4_POLICY,
     unit="d",
     description=(
@@ -359,7 +371,9 @@ ANTIBODY_TEST_INTERVAL_DAYS = fact(
 ANTIBODY_PERSISTENT_RATE = fact(
     "antibody.persistent_rate",
     "about 6% persistent (9% any; 3% transient)",
-    SEED_MS,
+    seed_ms(
+        "Enhanced monitoring is required for patients with persistent positive anti-drug antibodies (accounting for approximately 6%)."
+    ),
     US_IMMUNOGENICITY,
     CALABRESI_2007,
 )
@@ -369,7 +383,7 @@ LAB_RETURN_TO_BASELINE_WEEKS = fact(
     "lab.return_to_baseline",
     16,
     US_LAB_EFFECTS,
-    SEED_MS,
+    seed_ms("usually returns to baseline levels within 16 weeks after drug discontinuation."),
     unit="wk",
     description="Raised lymphocytes, monocytes, eosinophils, basophils and nucleated red cells return to baseline within 16 weeks of the last dose",
 )
@@ -404,7 +418,7 @@ THROMBOCYTOPENIA_DEFAULT_BELOW = fact(
 ROUTINE_LAB_INTERVAL_MONTHS = fact(
     "lab.routine_interval",
     6,
-    SEED_MS,
+    seed_ms("Routine laboratory monitoring should include a complete blood count and liver function tests."),
     ALPHA4_POLICY,
     unit="mo",
     description="Routine complete blood count and liver function tests (site-configurable default)",
@@ -538,7 +552,9 @@ INTERFERON_COMBINATION = fact(
     "combination.interferon_beta",
     "Studied with interferon beta-1a (SENTINEL): effect maintained, clearance somewhat reduced, "
     "adverse events similar; the label indicates monotherapy",
-    SEED_MS,
+    seed_ms(
+        "When natalizumab is used in combination with interferon beta-1a, it can still maintain its therapeutic effect."
+    ),
     US_INDICATIONS,
 )
 AMINOSALICYLATES_ALLOWED = fact(
@@ -558,7 +574,9 @@ THROMBOCYTOPENIA_ACTION = fact(
 OTHER_MONITORING_SEED = fact(
     "monitoring.other_adverse_events",
     "Monitor for infections (especially pneumonia), depression including suicidal ideation, and cholelithiasis",
-    SEED_MS,
+    seed_ms(
+        "Other adverse events requiring monitoring include infections (especially pneumonia), depression (including suicidal ideation), and cholelithiasis."
+    ),
     US_ADVERSE_REACTIONS,
 )
 
@@ -627,7 +645,9 @@ HYPERSENSITIVITY_NO_RETREAT = fact(
     "hypersensitivity reaction should not be re-treated",
     US_HYPERSENSITIVITY_RETREAT,
     EU_HYPERSENSITIVITY,
-    SEED_MS,
+    seed_ms(
+        "In case of severe hypersensitivity reactions, the drug should be discontinued immediately and must not be used again."
+    ),
 )
 HERPES_CNS_STOP = fact(
     "infection.herpes.cns_or_eye",
@@ -646,7 +666,9 @@ SENTINEL_COMBINATION = fact(
     "combination.sentinel",
     "SENTINEL: natalizumab added to interferon beta-1a reduced relapses; two patients on the combination developed PML",
     SENTINEL_2006,
-    SEED_MS,
+    seed_ms(
+        "When natalizumab is used in combination with interferon beta-1a, it can still maintain its therapeutic effect."
+    ),
 )
 MALIGNANCY_EXCEPTION = fact(
     "contraindication.malignancy",

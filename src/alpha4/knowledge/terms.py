@@ -23,7 +23,7 @@ from .label_sections import (
     US_LIVER_INJURY,
     US_PLATELETS,
 )
-from .sources import ALPHA4_POLICY, SEED_MS, US_ADVERSE_REACTIONS
+from .sources import ALPHA4_POLICY, US_ADVERSE_REACTIONS, seed_ms
 
 HYPERSENSITIVITY_MANIFESTATIONS = fact(
     "terms.hypersensitivity_manifestations",
@@ -57,7 +57,9 @@ HYPERSENSITIVITY_MANIFESTATIONS = fact(
     ),
     US_HYPERSENSITIVITY_RETREAT,
     EU_HYPERSENSITIVITY,
-    SEED_MS,
+    seed_ms(
+        "hypersensitivity reactions (including severe systemic reactions such as anaphylaxis, with an incidence rate of <1%)"
+    ),
     description=(
         "Manifestations that make a reaction a hypersensitivity reaction (label: urticaria, rash, pruritus, "
         "hypotension, dyspnoea, chest pain; anaphylaxis; plus wheeze and angioedema): a permanent stop"
