@@ -3,7 +3,7 @@
 A case is a patient timeline (inline, or ``patient_file`` naming a shipped example), an ``as_of``,
 a ``profile``, optional ``checklist`` answers, and the **full expected answer**: gate decision,
 reasons, headline and checklist state, the complete set of finding codes, the PML risk and band, and
-the status of every schedule item. ``tests/test_clinical_cases.py`` runs them all; an extra finding
+the status and due date of every schedule item. ``tests/test_clinical_cases.py`` runs them all; an extra finding
 fails as surely as a missing one. ``scripts/clinical_case.py`` prints a case's actual answer beside
 the expected one for review and rewrites it only when asked (``--write``).
 """
@@ -57,7 +57,8 @@ def answer(a: Assessment) -> dict[str, Any]:
         "findings": sorted({f.code for f in a.findings}),
         "pml": pml,
         "pml_higher_risk": a.pml_higher_risk,
-        "schedule": {s.item: s.status.value for s in a.schedule},
+        "next_infusion": a.next_infusion.isoformat() if a.next_infusion else None,
+        "schedule": {s.item: f"{s.status.value} {s.due.isoformat() if s.due else ''}".strip() for s in a.schedule},
     }
 
 
