@@ -24,14 +24,6 @@ from typing import Annotated, NoReturn
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
@@ -69,8 +61,20 @@ from alpha4.store.backup import restore as restore_registry
 from alpha4.store.timeline import KIND_PATIENT, SINGLE_KINDS, demographic_problems, record_model
 from alpha4.store.transfer import export_patients, import_patients, read_patients
 
-from .common import ProfileName, err, fail, out, parse_date, print_json, read_text, validation_lines
+from .common import (
+    ProfileName,
+    check_output,
+    check_readable,
+    err,
+    fail,
+    out,
+    parse_date,
+    print_json,
+    read_text,
+    validation_lines,
+)
 from .core import print_worklist, worklist_json
+from .progress import progress_bar
 
 EXIT_STORE = 1
 
@@ -114,12 +118,11 @@ def store_errors(db: Database | None = None) -> Iterator[None]:
 
 
 @contextmanager
-def registry(*, check_schema: bool = True) -> Iterator[Database]:
-    """The configured registry, reachable and (unless told otherwise) at this alpha4's schema;
-    its connections are closed when the block ends."""
-    settings = load_settings()
+def registry(*, check_schema: bool = True, url: str | None = None) -> Iterator[Database]:
+    """The configured registry (or the database at ``url``), reachable and (unless told
+    otherwise) at this alpha4's schema; its connections are closed when the block ends."""
     with store_errors():
-        db = Database(settings.database_url)
+        db = Database(url or load_settings().database_url)
     try:
         with store_errors(db):
             db.check_reachable()
@@ -137,20 +140,6 @@ def actor_of(option: str | None) -> str:
 def now() -> dt.datetime:
     """The instant recorded for a change: read here, at the edge, never inside the store."""
     return dt.datetime.now(dt.UTC)
-
-
-def progress_bar() -> Progress:
-    """A progress bar on stderr, shown only on a terminal."""
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
 
 
 def assess_registry(
@@ -242,6 +231,30 @@ def read_record(kind: str, record_id: str, source: str) -> BaseModel:
         fail(f"{where}: invalid {kind} record\n  " + "\n  ".join(validation_lines(error)))
 
 
+def check_import_file(path: Path) -> None:
+    """Exit 2 unless ``path`` is a readable UTF-8 file of alpha4 records: a FHIR resource is named
+    (only the first JSON value is parsed, so a large NDJSON file is not read twice)."""
+    check_readable(path)
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        head = handle.read(1 << 16)
+    start = head.lstrip()
+    if not start.startswith("{"):
+        return
+    try:
+        first, _ = json.JSONDecoder().raw_decode(start)
+    except ValueError:
+        first = None
+        if '"resourceType"' not in start[:4096]:
+            return
+        try:  # a single object larger than the sniffed head
+            first = json.loads(read_text(path))
+        except ValueError:
+            return
+    if isinstance(first, dict) and "resourceType" in first:
+        kind = first.get("resourceType")
+        fail(f"{path}: this is a FHIR {kind}, not alpha4 records: use `alpha4 fhir import {path}`")
+
+
 def read_demographic_changes(source: str) -> dict[str, object]:
     """The demographic fields to change, as a JSON object from a file (``-``: standard input)."""
     text = sys.stdin.read() if source == "-" else read_text(Path(source))
@@ -292,8 +305,15 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--batch-size", min=1, help="Patients per transaction (each patient is atomic)")
         ] = 200,
     ) -> None:
-        """Import patient records; each patient all-or-nothing, bad records reported, the rest go on."""
+        """Import patient records; each patient all-or-nothing, bad records reported, the rest go on.
+
+        A file that cannot be read (missing, UTF-16, a byte-order mark) or is a FHIR Bundle (use
+        `alpha4 fhir import`) stops the import before anything is written: exit code 2. Rejected
+        records are listed with the patient and the field; the exit code is then 1.
+        """
         day = parse_date(as_of, "--as-of")
+        for path in files:
+            check_import_file(path)
         who, at = actor_of(actor), now()
         with registry() as db:
             with progress_bar() as progress, store_errors(db):
@@ -326,12 +346,17 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Write every patient's current timeline as NDJSON (the import format), ordered by patient id."""
+        check_output(output, "--output")
         with registry() as db:
             with store_errors(db), db.reading() as session:
                 if output is None:
                     count = export_patients(session=session, out=sys.stdout)
                 else:
-                    with output.open("w", encoding="utf-8") as handle:
+                    try:
+                        handle = output.open("w", encoding="utf-8")
+                    except OSError as error:
+                        fail(f"--output: cannot write {output} ({error.strerror})")
+                    with handle:
                         count = export_patients(session=session, out=handle)
             err.print(f"exported {count} patients", highlight=False)
 
@@ -362,6 +387,8 @@ def register(app: typer.Typer) -> None:
         yes: Annotated[bool, typer.Option("--yes", help="Replace a registry that holds patients")] = False,
     ) -> None:
         """Replace the registry with a backup (checked first: integrity, schema, audit chain)."""
+        if not path.is_file():
+            fail(f"{path}: no such backup file")
         with registry(check_schema=False) as db:
             with store_errors(db):
                 if current_revision(db) is not None and not yes:
@@ -448,13 +475,20 @@ def register(app: typer.Typer) -> None:
     @patient_app.command("retract")
     def patient_retract(
         patient_id: Annotated[str, typer.Argument(metavar="ID")],
-        kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS[1:])}")],
-        record_id: Annotated[str, typer.Argument(metavar="RECORD_ID")],
+        kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS[1:])}")],
+        record_id: RecordOption,
+        expected_version: Annotated[
+            int, typer.Option("--expected-version", min=1, help="The version you read (`patient history`)")
+        ],
         reason: Annotated[str, typer.Option("--reason", help="Why the record is withdrawn (kept for ever)")],
-        version: Annotated[int, typer.Option("--version", help="The version you read (`patient show`)")],
         actor: ActorOption = None,
     ) -> None:
-        """Retract a record (the registry never deletes): a new version with the reason."""
+        """Retract a record (the registry never deletes): a new version with the reason.
+
+        Exit code 1 when someone changed the record since the version you read.
+        """
+        if not reason.strip():
+            fail("--reason: say why the record is retracted")
         who, at = actor_of(actor), now()
         with registry() as db:
             with store_errors(db), db.writing() as session:
@@ -463,8 +497,8 @@ def register(app: typer.Typer) -> None:
                     patient_id=patient_id,
                     kind=kind,
                     record_id=record_id,
-                    reason=reason,
-                    expected_version=version,
+                    reason=reason.strip(),
+                    expected_version=expected_version,
                     actor=who,
                     at=at,
                 )
@@ -597,3 +631,7 @@ def register(app: typer.Typer) -> None:
                 escape(content if len(content) <= 70 else content[:67] + "..."),
             )
         out.print(table)
+
+
+commands = typer.Typer(add_completion=False)
+register(commands)

@@ -68,3 +68,7 @@ def register(app: typer.Typer) -> None:
         uvicorn.run(
             application, host=host, port=port, access_log=False, log_level="info", server_header=False
         )
+
+
+commands = typer.Typer(add_completion=False)
+register(commands)
