@@ -16,8 +16,8 @@ from rich.console import Console
 if TYPE_CHECKING:  # the domain model is imported when a record is read, not when the CLI starts
     from alpha4.domain import Patient, PreInfusionChecklist
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, emoji=False)  # no ":name:" emoji codes: record text is printed as written
+out = Console(emoji=False)
 
 
 class Format(enum.StrEnum):

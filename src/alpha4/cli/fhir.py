@@ -16,7 +16,7 @@ from alpha4.interop.fhir_in import FhirInputError, Imported, bundle_to_patient, 
 from alpha4.interop.fhir_out import assessment_to_bundle, patient_to_bundle, patients_to_bundle
 from alpha4.knowledge import get_profile
 from alpha4.rules import assess
-from alpha4.store import iter_patients
+from alpha4.store import count_patients, iter_patients
 from alpha4.store import load_patient as load_stored_patient
 from alpha4.store.transfer import Incoming, Rejected, import_patients
 
@@ -233,7 +233,12 @@ def export_command(
             bundle = patient_to_bundle(patient)
             count = 1
         else:
-            patients = list(iter_patients(session=session, by_id=True))
+            with progress_bar() as progress:
+                task = progress.add_task("exporting", total=count_patients(session=session))
+                patients = []
+                for p in iter_patients(session=session, by_id=True):
+                    patients.append(p)
+                    progress.advance(task)
             bundle = patients_to_bundle(patients)
             count = len(patients)
     _write(bundle, output)

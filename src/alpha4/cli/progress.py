@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -14,15 +15,17 @@ from rich.progress import (
 from .common import err
 
 
-def progress_bar() -> Progress:
-    """A progress bar on stderr, shown only on a terminal (a pipe or a file stays clean)."""
+def progress_bar(console: Console | None = None) -> Progress:
+    """A progress bar on stderr (or ``console``), shown only on a terminal (a pipe or a file
+    stays clean)."""
+    console = console or err
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=console,
         transient=True,
-        disable=not err.is_terminal,
+        disable=not console.is_terminal,
     )

@@ -15,15 +15,17 @@ import datetime as dt
 import enum
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO, cast
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.markup import escape
+from rich.progress import Progress, TaskID
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
@@ -59,7 +61,7 @@ from alpha4.store.audit import entries_for
 from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
 from alpha4.store.timeline import KIND_PATIENT, SINGLE_KINDS, demographic_problems, record_model
-from alpha4.store.transfer import export_patients, import_patients, read_patients
+from alpha4.store.transfer import Rejected, export_patients, import_patients, read_patients
 
 from .common import (
     ProfileName,
@@ -74,6 +76,7 @@ from .common import (
     validation_lines,
 )
 from .core import print_worklist, worklist_json
+from .patient_view import print_patient
 from .progress import progress_bar
 
 EXIT_STORE = 1
@@ -81,7 +84,9 @@ EXIT_STORE = 1
 db_app = typer.Typer(
     help="The registry database: schema migrations and the audit chain.", no_args_is_help=True
 )
-patient_app = typer.Typer(help="One patient of the registry.", no_args_is_help=True)
+patient_app = typer.Typer(
+    help="One patient of the registry: show, history, correct, retract.", no_args_is_help=True
+)
 
 ActorOption = Annotated[
     str | None, typer.Option("--actor", help="Who makes the change (default: $ALPHA4_ACTOR or the OS user)")
@@ -140,6 +145,19 @@ def actor_of(option: str | None) -> str:
 def now() -> dt.datetime:
     """The instant recorded for a change: read here, at the edge, never inside the store."""
     return dt.datetime.now(dt.UTC)
+
+
+class CountingWriter(io.TextIOBase):
+    """A text stream that moves a progress bar one step per line written (one patient per line)."""
+
+    def __init__(self, target: TextIO, progress: Progress, task: TaskID) -> None:
+        self._target, self._progress, self._task = target, progress, task
+
+    def write(self, text: str) -> int:
+        written = self._target.write(text)
+        if text.endswith("\n"):
+            self._progress.advance(self._task, text.count("\n"))
+        return written
 
 
 def assess_registry(
@@ -229,6 +247,23 @@ def read_record(kind: str, record_id: str, source: str) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as error:
         fail(f"{where}: invalid {kind} record\n  " + "\n  ".join(validation_lines(error)))
+
+
+_DOTTED_INDEX = re.compile(r"\.(\d+)(?=\.|$)")
+
+
+def describe_rejection(rejected: Rejected) -> str:
+    """One rejected record for a person: where (file, line, patient), the field in the file's own
+    notation (``infusions[0].doze``) and what to do."""
+    field = _DOTTED_INDEX.sub(r"[\1]", rejected.field)
+    message = rejected.message.replace("(patient ?)", "(a record without an id)")
+    if message.startswith("Extra inputs are not permitted"):
+        message = message.replace(
+            "Extra inputs are not permitted",
+            "not a field of the patient record (misspelt? see `alpha4 schema patient`)",
+            1,
+        )
+    return f"{rejected.source}:{rejected.line}: {field}: {message}"
 
 
 def check_import_file(path: Path) -> None:
@@ -328,7 +363,7 @@ def register(app: typer.Typer) -> None:
                     progress=lambda n: progress.update(task, completed=n),
                 )
             for rejected in report.rejected:
-                err.print(f"[red]rejected[/] {escape(str(rejected))}", highlight=False, soft_wrap=True)
+                err.print(f"[red]rejected[/] {escape(describe_rejection(rejected))}", highlight=False, soft_wrap=True)
             out.print(
                 f"imported: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                 f"{report.rejected_patients} rejected ({report.records_added} records added, "
@@ -348,16 +383,17 @@ def register(app: typer.Typer) -> None:
         """Write every patient's current timeline as NDJSON (the import format), ordered by patient id."""
         check_output(output, "--output")
         with registry() as db:
-            with store_errors(db), db.reading() as session:
+            with store_errors(db), db.reading() as session, progress_bar() as progress:
+                task = progress.add_task("exporting", total=count_patients(session=session))
                 if output is None:
-                    count = export_patients(session=session, out=sys.stdout)
+                    count = export_patients(session=session, out=cast(TextIO, CountingWriter(sys.stdout, progress, task)))
                 else:
                     try:
                         handle = output.open("w", encoding="utf-8")
                     except OSError as error:
                         fail(f"--output: cannot write {output} ({error.strerror})")
                     with handle:
-                        count = export_patients(session=session, out=handle)
+                        count = export_patients(session=session, out=cast(TextIO, CountingWriter(handle, progress, task)))
             err.print(f"exported {count} patients", highlight=False)
 
     @app.command("worklist")
@@ -435,7 +471,8 @@ def register(app: typer.Typer) -> None:
         patient_id: Annotated[str, typer.Argument(metavar="ID")],
         format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT,
     ) -> None:
-        """A patient's current timeline (JSON: the patient record in the published schema)."""
+        """A patient's chart: demographics, then each kind of record as a table (labs by name with
+        unit and range, infusions); JSON: the patient record in the published schema."""
         with registry() as db:
             with store_errors(db), db.reading() as session:
                 patient = load_patient(session=session, patient_id=patient_id)
@@ -445,32 +482,7 @@ def register(app: typer.Typer) -> None:
             if format is ShowFormat.JSON:
                 typer.echo(patient.to_json())
                 return
-            out.print(
-                f"[bold]{escape(patient.id)}[/] born {patient.birth_date}, {patient.sex.value}, "
-                f"{patient.indication.disease.value}"
-                + (f", site {escape(patient.site)}" if patient.site else "")
-            )
-            table = Table("kind", "record", "version", "date", "recorded", "by", "content")
-            for r in records:
-                content = json.dumps(
-                    {k: v for k, v in r.payload.items() if k not in ("id", "date")}, ensure_ascii=False
-                )
-                if r.kind == "patient":
-                    content = "[dim]demographics and indication (see --format json)[/]"
-                elif r.retracted:
-                    content = f"[dim]retracted: {escape(r.retraction_reason or '')}[/]"
-                else:
-                    content = escape(content if len(content) <= 70 else content[:67] + "...")
-                table.add_row(
-                    r.kind,
-                    escape(r.record_id),
-                    str(r.version),
-                    str(r.payload.get("date") or r.payload.get("start") or ""),
-                    r.recorded_at.strftime("%Y-%m-%d %H:%M"),
-                    escape(r.recorded_by),
-                    content,
-                )
-            out.print(table)
+            print_patient(patient, records, dt.date.today())
 
     @patient_app.command("retract")
     def patient_retract(

@@ -13,6 +13,27 @@ import typer
 from .common import fail, out
 
 
+def first_admin_hint(database_url: str) -> str | None:
+    """What to do when nobody can sign in yet: the registry has no active admin."""
+    from alpha4.store import Database, StoreError, list_users
+    from alpha4.store.users import Role
+
+    db = Database(database_url)
+    try:
+        with db.reading() as session:
+            users = list_users(session=session)
+    except StoreError:
+        return None  # create_app has already said what is wrong with the registry
+    finally:
+        db.dispose()
+    if any(u.active and Role.ADMIN in u.roles for u in users):
+        return None
+    return (
+        "no active admin in this registry yet: nobody can sign in. Create the first one with "
+        "`alpha4 user create NAME --role admin` (the password is asked twice), then sign in at /login"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``serve`` to ``app``."""
 
@@ -61,6 +82,10 @@ def register(app: typer.Typer) -> None:
             application = create_app(settings, web=web, cds_demo=demo)
         except StoreError as error:
             fail(str(error))
+        if not demo:
+            hint = first_admin_hint(settings.database_url)
+            if hint:
+                out.print(f"[yellow]{hint}[/]", highlight=False)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         out.print(
             f"alpha4 on http://{host}:{port}/  (sign in at /login; API at /api/v1, OpenAPI /api/v1/openapi.json)"
