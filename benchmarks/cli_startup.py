@@ -72,7 +72,9 @@ def slowest_imports(args: list[str], top: int = 10) -> list[tuple[int, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--hyperfine", action="store_true", help="Also run hyperfine (when installed)")
     parser.add_argument("--importtime", action="store_true", help="Print the slowest imports")
@@ -93,7 +95,9 @@ def main() -> None:
             print("hyperfine is not installed (apt-get install hyperfine)")
             return
         quoted = [" ".join([ALPHA4, *args]) for args, _ in COMMANDS.values()]
-        subprocess.run(["hyperfine", "--warmup", "2", "--runs", str(options.runs), "-N", *quoted], check=False)
+        subprocess.run(
+            ["hyperfine", "--warmup", "2", "--runs", str(options.runs), "-N", *quoted], check=False
+        )
 
 
 if __name__ == "__main__":

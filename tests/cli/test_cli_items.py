@@ -55,7 +55,10 @@ def test_a_pydantic_error_names_the_infusion_as_written(tmp_path: Path) -> None:
     path = _reversed_record(tmp_path, lambda r: r["infusions"][0].update(dose_mg=-300))
     code, out, err = call("assess", str(path), "--as-of", AS_OF)
     assert code == 2 and out == ""
-    assert flat(err) == f"error: {path}: invalid patient record infusions[0].dose_mg: Input should be greater than 0 (found -300)"
+    assert (
+        flat(err)
+        == f"error: {path}: invalid patient record infusions[0].dose_mg: Input should be greater than 0 (found -300)"
+    )
 
 
 def test_a_date_after_as_of_names_the_infusion_as_written(tmp_path: Path) -> None:
@@ -124,7 +127,9 @@ def test_plan_refuses_a_record_level_after_as_of(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_plan_wording_follows_the_direction(tmp_path: Path, current: int | None, title: str, action: str) -> None:
+def test_plan_wording_follows_the_direction(
+    tmp_path: Path, current: int | None, title: str, action: str
+) -> None:
     extra = {"extended_interval_weeks": current} if current else {}
     path = _write_patient(tmp_path, 40.0, **extra)
     code, out, err = call("pk", "plan", str(path), "--format", "json")
@@ -225,7 +230,10 @@ def test_import_of_a_fhir_bundle_points_to_fhir_import(tmp_path: Path, db_url: s
     assert call("fhir", "to-bundle", str(EXAMPLE), "-o", str(bundle))[0] == 0
     code, out, err = call("import", str(bundle), env={"ALPHA4_DATABASE_URL": db_url})
     assert code == 2 and out == ""
-    assert flat(err) == f"error: {bundle}: this is a FHIR Bundle, not alpha4 records: use `alpha4 fhir import {bundle}`"
+    assert (
+        flat(err)
+        == f"error: {bundle}: this is a FHIR Bundle, not alpha4 records: use `alpha4 fhir import {bundle}`"
+    )
 
 
 def test_an_unknown_field_names_the_patient_and_the_field(tmp_path: Path, db_url: str) -> None:
@@ -325,7 +333,9 @@ def test_checklist_schema_and_example() -> None:
 def test_the_example_answers_clear_the_checklist(tmp_path: Path) -> None:
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(EXAMPLE_ANSWERS), encoding="utf-8")
-    code, out, _ = call("assess", str(EXAMPLE), "--as-of", AS_OF, "--checklist", str(answers), "--format", "json")
+    code, out, _ = call(
+        "assess", str(EXAMPLE), "--as-of", AS_OF, "--checklist", str(answers), "--format", "json"
+    )
     assert code == 0
     assert not [f for f in json.loads(out)["findings"] if f["code"].startswith("CHECKLIST_")]
 
@@ -361,7 +371,9 @@ def test_progress_shows_on_a_terminal_and_stays_quiet_when_piped() -> None:
 
 def test_long_commands_print_no_progress_when_piped(db_url: str, tmp_path: Path) -> None:
     env = {"ALPHA4_DATABASE_URL": db_url, "ALPHA4_ACTOR": "t"}
-    _, _, err = call("demo", "--into-registry", "--patients", "3", "--as-of", AS_OF, "--format", "json", env=env)
+    _, _, err = call(
+        "demo", "--into-registry", "--patients", "3", "--as-of", AS_OF, "--format", "json", env=env
+    )
     assert "building the registry" not in err and "assessing" not in err
     code, _, err = call("export", "-o", str(tmp_path / "all.ndjson"), env=env)
     assert code == 0 and err.strip() == "exported 3 patients"

@@ -6,6 +6,7 @@ not there or is a folder, output into a folder that does not exist, numbers out 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -41,6 +42,11 @@ def files(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> di
     paths["array"].write_text("[1, 2]", encoding="utf-8")
     paths["empty"].write_text("", encoding="utf-8")
     shutil.copyfile(sqlite_template, paths["db"])
+    paths["bundle"] = folder / "bundle.json"
+    from alpha4.domain import load_patient
+    from alpha4.interop.fhir_out import patient_to_bundle
+
+    paths["bundle"].write_text(json.dumps(patient_to_bundle(load_patient(text))), encoding="utf-8")
     named = {k: str(v) for k, v in paths.items()}
     named["folder"] = str(folder)
     named["missing"] = str(folder / "missing.json")
@@ -91,6 +97,24 @@ CASES: list[tuple[str, list[str]]] = [
     ("pml-risk index inf", ["pml-risk", "--jcv", "positive", "--months", "3", "--index", "inf"]),
     ("pml-risk negative with index", ["pml-risk", "--jcv", "negative", "--months", "3", "--index", "2"]),
     ("schema unknown", ["schema", "nothing"]),
+    ("schema patient --example", ["schema", "patient", "--example"]),
+    ("import a FHIR Bundle", ["import", "{bundle}"]),
+    ("import --batch-size 0", ["import", "{good}", "--batch-size", "0"]),
+    ("fhir import an alpha4 record", ["fhir", "import", "{good}"]),
+    ("fhir from-bundle --unmapped nowhere", ["fhir", "from-bundle", "{bundle}", "--unmapped", "{nowhere}"]),
+    ("fhir from-bundle -o a folder", ["fhir", "from-bundle", "{bundle}", "-o", "{folder}"]),
+    ("export -o a folder", ["export", "-o", "{folder}"]),
+    ("patient history unknown kind", ["patient", "history", "P1", "--kind", "nonsense", "--record", "x"]),
+    ("patient retract empty reason", ["patient", "retract", "P1", "--kind", "labs", "--record", "x", "--expected-version", "1", "--reason", " "]),
+    ("patient correct bad kind", ["patient", "correct", "P1", "--kind", "nonsense", "--record", "x", "--expected-version", "1", "--reason", "typo", "--json", "{good}"]),
+    ("user create empty name", ["user", "create", " ", "--role", "admin", "--password-stdin"]),
+    ("user create unknown role", ["user", "create", "ann", "--role", "pope"]),
+    ("worklist --as-of not a date", ["worklist", "--as-of", "yesterday"]),
+    ("pk simulate doses 0", ["pk", "simulate", "--weight", "70", "--doses", "0"]),
+    ("pk plan target 0", ["pk", "plan", "{good}", "--target", "0"]),
+    ("pk plan as-of not a date", ["pk", "plan", "{good}", "--as-of", "2025-02-30"]),
+    ("score cdai mass 3", ["score", "cdai", "--liquid-stools-week", "0", "--pain-week", "0", "--wellbeing-week", "0", "--complications", "0", "--mass", "3", "--hematocrit", "40", "--sex", "male", "--weight", "70", "--standard-weight", "70"]),
+    ("serve port 0", ["serve", "--port", "0"]),
     ("demo patients 0", ["demo", "--patients", "0"]),
     ("worklist limit 0", ["worklist", "--limit", "0"]),
     ("score hbi out of range", ["score", "hbi", "--wellbeing", "9", "--pain", "0", "--liquid-stools", "0", "--mass", "0", "--complications", "0"]),
@@ -101,10 +125,14 @@ CASES: list[tuple[str, list[str]]] = [
 def test_bad_input_is_exit_2_without_a_traceback(name: str, args: list[str], files: dict[str, str]) -> None:
     argv = [a.format(**files) for a in args]
     result = runner.invoke(
-        app, argv, env={"ALPHA4_DATABASE_URL": f"sqlite:///{files['db']}", "ALPHA4_ACTOR": "t", "COLUMNS": "200"}
+        app,
+        argv,
+        env={"ALPHA4_DATABASE_URL": f"sqlite:///{files['db']}", "ALPHA4_ACTOR": "t", "COLUMNS": "200"},
     )
     text = result.stdout + result.stderr
     assert "Traceback" not in text
-    assert result.exception is None or isinstance(result.exception, SystemExit), f"{type(result.exception).__name__}: {str(result.exception)[:200]}"
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{type(result.exception).__name__}: {str(result.exception)[:200]}"
+    )
     assert result.exit_code == 2, text[-300:]
     assert text.strip(), "an error says what is wrong"

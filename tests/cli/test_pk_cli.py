@@ -23,7 +23,8 @@ def _message(text: str) -> str:
 
 def test_simulate_json_contract() -> None:
     result = runner.invoke(
-        app, ["pk", "simulate", "--format", "json", "--weight", "70", "--interval-weeks", "4", "--doses", "13"]
+        app,
+        ["pk", "simulate", "--format", "json", "--weight", "70", "--interval-weeks", "4", "--doses", "13"],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -38,12 +39,36 @@ def test_simulate_json_contract() -> None:
 def test_simulate_every_6_weeks_troughs_are_60_to_70_percent_lower() -> None:
     q4 = json.loads(
         runner.invoke(
-            app, ["pk", "simulate", "--format", "json", "--weight", "70", "--interval-weeks", "4", "--doses", "20"]
+            app,
+            [
+                "pk",
+                "simulate",
+                "--format",
+                "json",
+                "--weight",
+                "70",
+                "--interval-weeks",
+                "4",
+                "--doses",
+                "20",
+            ],
         ).output
     )
     q6 = json.loads(
         runner.invoke(
-            app, ["pk", "simulate", "--format", "json", "--weight", "70", "--interval-weeks", "6", "--doses", "20"]
+            app,
+            [
+                "pk",
+                "simulate",
+                "--format",
+                "json",
+                "--weight",
+                "70",
+                "--interval-weeks",
+                "6",
+                "--doses",
+                "20",
+            ],
         ).output
     )
     ratio = q6["troughs"][-1]["concentration_ug_per_ml"] / q4["troughs"][-1]["concentration_ug_per_ml"]
@@ -53,7 +78,19 @@ def test_simulate_every_6_weeks_troughs_are_60_to_70_percent_lower() -> None:
 def test_simulate_antibodies_and_interferon() -> None:
     result = runner.invoke(
         app,
-        ["pk", "simulate", "--format", "json", "--weight", "70", "--antibodies", "persistent", "--doses", "3", "--interferon"],
+        [
+            "pk",
+            "simulate",
+            "--format",
+            "json",
+            "--weight",
+            "70",
+            "--antibodies",
+            "persistent",
+            "--doses",
+            "3",
+            "--interferon",
+        ],
     )
     data = json.loads(result.output)
     assert data["troughs"][2]["concentration_ug_per_ml"] < 2.6  # published week 12: about 1.3 µg/mL
@@ -63,7 +100,21 @@ def test_simulate_antibodies_and_interferon() -> None:
 def test_simulate_csv_and_plot(tmp_path: Path) -> None:
     png = tmp_path / "course.png"
     result = runner.invoke(
-        app, ["pk", "simulate", "--format", "json", "--weight", "70", "--format", "csv", "--doses", "2", "--plot", str(png)]
+        app,
+        [
+            "pk",
+            "simulate",
+            "--format",
+            "json",
+            "--weight",
+            "70",
+            "--format",
+            "csv",
+            "--doses",
+            "2",
+            "--plot",
+            str(png),
+        ],
     )
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
@@ -72,14 +123,18 @@ def test_simulate_csv_and_plot(tmp_path: Path) -> None:
     assert png.read_bytes()[:4] == b"\x89PNG"
     svg = tmp_path / "course.svg"
     assert (
-        runner.invoke(app, ["pk", "simulate", "--format", "json", "--weight", "70", "--doses", "2", "--plot", str(svg)]).exit_code
+        runner.invoke(
+            app, ["pk", "simulate", "--format", "json", "--weight", "70", "--doses", "2", "--plot", str(svg)]
+        ).exit_code
         == 0
     )
     assert b"<svg" in svg.read_bytes()[:500]
 
 
 def test_simulate_rejects_a_bad_plot_suffix(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["pk", "simulate", "--format", "json", "--weight", "70", "--plot", str(tmp_path / "x.gif")])
+    result = runner.invoke(
+        app, ["pk", "simulate", "--format", "json", "--weight", "70", "--plot", str(tmp_path / "x.gif")]
+    )
     assert result.exit_code != 0
 
 
@@ -161,7 +216,9 @@ def test_plan_reads_the_patient_and_returns_a_finding(tmp_path: Path) -> None:
     assert {"record_type": "DrugLevel", "record_id": "l2"}.items() <= next(
         e for e in finding["evidence"] if e["record_id"] == "l2"
     ).items()
-    stricter = json.loads(runner.invoke(app, ["pk", "plan", str(path), "--format", "json", "--target", "20"]).stdout)
+    stricter = json.loads(
+        runner.invoke(app, ["pk", "plan", str(path), "--format", "json", "--target", "20"]).stdout
+    )
     assert stricter["recommended_interval_weeks"] < finding["recommended_interval_weeks"]
 
 
@@ -235,7 +292,19 @@ def test_plan_refuses_a_level_it_cannot_read(tmp_path: Path, level: str, expecte
 
 def test_population_compares_regimens() -> None:
     result = runner.invoke(
-        app, ["pk", "population", "--format", "json", "--n", "500", "--interval-weeks", "4", "--interval-weeks", "6"]
+        app,
+        [
+            "pk",
+            "population",
+            "--format",
+            "json",
+            "--n",
+            "500",
+            "--interval-weeks",
+            "4",
+            "--interval-weeks",
+            "6",
+        ],
     )
     assert result.exit_code == 0, result.output
     q4, q6 = json.loads(result.output)["regimens"]

@@ -29,12 +29,32 @@ def flat(text: str) -> str:
 
 def test_demo_builds_the_registry_once_and_the_worklist_reads_it(empty_db_url: str) -> None:
     code, out, err = call(
-        empty_db_url, "demo", "--into-registry", "--patients", "60", "--seed", "7", "--as-of", AS_OF, "--format", "json"
+        empty_db_url,
+        "demo",
+        "--into-registry",
+        "--patients",
+        "60",
+        "--seed",
+        "7",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
     )
     assert code == 0, err
     demo_rows = json.loads(out)
     code, out, err = call(
-        empty_db_url, "demo", "--into-registry", "--patients", "60", "--seed", "7", "--as-of", AS_OF, "--limit", "3"
+        empty_db_url,
+        "demo",
+        "--into-registry",
+        "--patients",
+        "60",
+        "--seed",
+        "7",
+        "--as-of",
+        AS_OF,
+        "--limit",
+        "3",
     )
     assert code == 1 and out == "" and "holds 60 patients" in flat(err)  # never into a registry in use
     code, out, _ = call(empty_db_url, "worklist", "--as-of", AS_OF, "--format", "json")

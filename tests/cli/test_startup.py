@@ -64,13 +64,20 @@ def test_a_command_imports_no_heavy_package_it_does_not_use(args: list[str], all
 
 def test_help_imports_no_alpha4_command_module() -> None:
     loaded = subprocess.run(
-        [sys.executable, "-c", PROBE.replace("sorted(sys.modules)", "sorted(m for m in sys.modules if m.startswith('alpha4'))"), '["--help"]'],
+        [
+            sys.executable,
+            "-c",
+            PROBE.replace("sorted(sys.modules)", "sorted(m for m in sys.modules if m.startswith('alpha4'))"),
+            '["--help"]',
+        ],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     ).stderr
-    modules = json.loads(next(x for x in loaded.splitlines() if x.startswith("MODULES ")).removeprefix("MODULES "))
+    modules = json.loads(
+        next(x for x in loaded.splitlines() if x.startswith("MODULES ")).removeprefix("MODULES ")
+    )
     assert modules == ["alpha4", "alpha4.cli"]
 
 

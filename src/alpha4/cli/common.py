@@ -181,7 +181,9 @@ def patient_record(path: Path | str, text: str, data: Any) -> Patient:
     from alpha4.domain import load_patient
 
     if isinstance(data, dict) and "resourceType" in data:
-        fail(f"{path}: this is a FHIR {data.get('resourceType')}, not an alpha4 record: use `alpha4 fhir ...`")
+        fail(
+            f"{path}: this is a FHIR {data.get('resourceType')}, not an alpha4 record: use `alpha4 fhir ...`"
+        )
     if not isinstance(data, dict):
         fail(f"{path}: expected one patient record (a JSON object), found {json_type(data)}")
     try:

@@ -84,7 +84,8 @@ def register(app: typer.Typer) -> None:
             return
         for r in rows:
             out.print(
-                f"[bold]{escape(r['id'])}[/]" + (f"  [dim]({r['profile'].upper()} profile)[/]" if r["profile"] else ""),
+                f"[bold]{escape(r['id'])}[/]"
+                + (f"  [dim]({r['profile'].upper()} profile)[/]" if r["profile"] else ""),
                 highlight=False,
             )
             if r["description"]:
@@ -98,7 +99,10 @@ def register(app: typer.Typer) -> None:
     @app.command("schema")
     def schema(
         name: Annotated[
-            str, typer.Argument(help="patient (a patient record) or checklist (the --checklist answers of assess)")
+            str,
+            typer.Argument(
+                help="patient (a patient record) or checklist (the --checklist answers of assess)"
+            ),
         ] = "patient",
         example: Annotated[
             bool, typer.Option("--example", help="Print an example instead of the schema (checklist)")
@@ -129,8 +133,12 @@ def register(app: typer.Typer) -> None:
         prior_immunosuppressant: Annotated[
             bool, typer.Option("--prior-immunosuppressant", help="Prior immunosuppressant use")
         ] = False,
-        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
-        format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+        profile: Annotated[
+            ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+        ] = ProfileName.US,
+        format: Annotated[
+            Format, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = Format.TEXT,
     ) -> None:
         """PML risk per 1,000 from the published table for one set of risk factors."""
         from alpha4.domain import Serostatus
@@ -151,7 +159,9 @@ def register(app: typer.Typer) -> None:
                 f"--index {index:g} with --jcv negative: an antibody index belongs to a positive result; "
                 "give --jcv positive with its index, or --jcv negative alone"
             )
-        risk = pml_risk(Serostatus(status), index, prior_immunosuppressant, months, get_profile(profile.value))
+        risk = pml_risk(
+            Serostatus(status), index, prior_immunosuppressant, months, get_profile(profile.value)
+        )
         if format is Format.JSON:
             print_json(risk)
             return
@@ -178,7 +188,9 @@ def register(app: typer.Typer) -> None:
         as_of: Annotated[
             str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default today)")
         ] = None,
-        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
+        profile: Annotated[
+            ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+        ] = ProfileName.US,
         checklist: Annotated[
             Path | None,
             typer.Option(
@@ -186,7 +198,9 @@ def register(app: typer.Typer) -> None:
                 help="Pre-infusion checklist answers (JSON; `alpha4 schema checklist [--example]`)",
             ),
         ] = None,
-        format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+        format: Annotated[
+            Format, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = Format.TEXT,
     ) -> None:
         """Assess one patient: infusion gate, findings, schedule and PML risk.
 

@@ -53,12 +53,25 @@ def register(app: typer.Typer) -> None:
 
     @app.command("demo")
     def demo(
-        patients: Annotated[int, typer.Option("--patients", min=1, max=1_000_000)] = 300,
-        seed: Annotated[int, typer.Option("--seed")] = 4,
-        as_of: Annotated[str | None, typer.Option("--as-of")] = None,
-        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
+        patients: Annotated[
+            int, typer.Option("--patients", min=1, max=1_000_000, help="Synthetic patients to generate")
+        ] = 300,
+        seed: Annotated[
+            int, typer.Option("--seed", help="Random seed: the same seed and date give the same cohort")
+        ] = 4,
+        as_of: Annotated[
+            str | None,
+            typer.Option(
+                "--as-of", help="Date the cohort is generated and assessed on, YYYY-MM-DD (default today)"
+            ),
+        ] = None,
+        profile: Annotated[
+            ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+        ] = ProfileName.US,
         limit: Annotated[int, typer.Option("--limit", help="Rows of the worklist to print")] = 25,
-        format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+        format: Annotated[
+            Format, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = Format.TEXT,
         into_registry: Annotated[
             bool,
             typer.Option(

@@ -111,7 +111,9 @@ def assessment(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default today)")
     ] = None,
-    profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
+    profile: Annotated[
+        ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+    ] = ProfileName.US,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,

@@ -131,11 +131,15 @@ def simulate(
     interferon: Annotated[
         bool, typer.Option("--interferon", help="Co-administered interferon beta-1a")
     ] = False,
-    disease: Annotated[DiseaseOption, typer.Option("--disease")] = DiseaseOption.MS,
+    disease: Annotated[
+        DiseaseOption, typer.Option("--disease", help="ms or crohns (Crohn's disease clears faster)")
+    ] = DiseaseOption.MS,
     profile: Annotated[
         ProfileOption, typer.Option("--profile", help="Label profile for covariates")
     ] = ProfileOption.US,
-    step_days: Annotated[float, typer.Option("--step-days", min=0.05, max=7)] = 1.0,
+    step_days: Annotated[
+        float, typer.Option("--step-days", min=0.05, max=7, help="Time step of the curves (days)")
+    ] = 1.0,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="text (a summary), json or csv (the curves)")
     ] = OutputFormat.TEXT,
@@ -206,7 +210,9 @@ def simulate(
 
 @app.command("plan")
 def plan(
-    patient_file: Annotated[Path, typer.Argument(help="Patient record (alpha4 JSON)", metavar="PATIENT.json")],
+    patient_file: Annotated[
+        Path, typer.Argument(help="Patient record (alpha4 JSON)", metavar="PATIENT.json")
+    ],
     target: Annotated[float, typer.Option("--target", min=0.1, help="Target trough (µg/mL)")] = (
         kb.TROUGH_TARGET_UG_PER_ML.value
     ),
@@ -218,7 +224,9 @@ def plan(
             "and of --level",
         ),
     ] = None,
-    profile: Annotated[ProfileOption, typer.Option("--profile")] = ProfileOption.US,
+    profile: Annotated[
+        ProfileOption, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+    ] = ProfileOption.US,
     level: Annotated[
         list[str] | None,
         typer.Option(
@@ -227,7 +235,9 @@ def plan(
             "e.g. 2025-01-31:12.5:ug/mL or 12500 ng/mL); repeat the option for several",
         ),
     ] = None,
-    output_format: Annotated[SummaryFormat, typer.Option("--format", help="text or json")] = SummaryFormat.TEXT,
+    output_format: Annotated[
+        SummaryFormat, typer.Option("--format", help="text or json")
+    ] = SummaryFormat.TEXT,
 ) -> None:
     """Plan the patient's dosing interval from their measured concentrations.
 
@@ -295,11 +305,22 @@ def population(
             help="Interval(s) to compare, 1-12 weeks (repeat the option; default 4 and 6)",
         ),
     ] = None,
-    weight: Annotated[float, typer.Option("--weight", min=20, max=250)] = 70.0,
-    doses: Annotated[int, typer.Option("--doses", min=2, max=200)] = 13,
-    target: Annotated[float, typer.Option("--target", min=0.1)] = kb.TROUGH_TARGET_UG_PER_ML.value,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
-    output_format: Annotated[SummaryFormat, typer.Option("--format", help="text or json")] = SummaryFormat.TEXT,
+    weight: Annotated[
+        float, typer.Option("--weight", min=20, max=250, help="Body weight of the typical patient (kg)")
+    ] = 70.0,
+    doses: Annotated[
+        int,
+        typer.Option(
+            "--doses", min=2, max=200, help="Number of 300 mg doses (the last trough is steady state)"
+        ),
+    ] = 13,
+    target: Annotated[
+        float, typer.Option("--target", min=0.1, help="Target trough (µg/mL)")
+    ] = kb.TROUGH_TARGET_UG_PER_ML.value,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the virtual population")] = 0,
+    output_format: Annotated[
+        SummaryFormat, typer.Option("--format", help="text or json")
+    ] = SummaryFormat.TEXT,
 ) -> None:
     """Compare regimens over N virtual patients: troughs, share below target, saturation."""
     from alpha4.pk.model import Covariates
@@ -313,7 +334,11 @@ def population(
         typer.echo(json.dumps({"regimens": [rounded(s.to_dict()) for s in summaries]}, indent=2))
         return
     table = Table(
-        "every", "median trough", "5th-95th percentile", f"below {target:g} µg/mL", "below saturation at trough",
+        "every",
+        "median trough",
+        "5th-95th percentile",
+        f"below {target:g} µg/mL",
+        "below saturation at trough",
         title=f"{n} virtual patients, {weight:g} kg, {doses} doses of 300 mg",
     )
     for r in summaries:

@@ -363,7 +363,11 @@ def register(app: typer.Typer) -> None:
                     progress=lambda n: progress.update(task, completed=n),
                 )
             for rejected in report.rejected:
-                err.print(f"[red]rejected[/] {escape(describe_rejection(rejected))}", highlight=False, soft_wrap=True)
+                err.print(
+                    f"[red]rejected[/] {escape(describe_rejection(rejected))}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
             out.print(
                 f"imported: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                 f"{report.rejected_patients} rejected ({report.records_added} records added, "
@@ -386,21 +390,29 @@ def register(app: typer.Typer) -> None:
             with store_errors(db), db.reading() as session, progress_bar() as progress:
                 task = progress.add_task("exporting", total=count_patients(session=session))
                 if output is None:
-                    count = export_patients(session=session, out=cast(TextIO, CountingWriter(sys.stdout, progress, task)))
+                    count = export_patients(
+                        session=session, out=cast(TextIO, CountingWriter(sys.stdout, progress, task))
+                    )
                 else:
                     try:
                         handle = output.open("w", encoding="utf-8")
                     except OSError as error:
                         fail(f"--output: cannot write {output} ({error.strerror})")
                     with handle:
-                        count = export_patients(session=session, out=cast(TextIO, CountingWriter(handle, progress, task)))
+                        count = export_patients(
+                            session=session, out=cast(TextIO, CountingWriter(handle, progress, task))
+                        )
             err.print(f"exported {count} patients", highlight=False)
 
     @app.command("worklist")
     def worklist_command(
         as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
-        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
-        format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.TEXT,
+        profile: Annotated[
+            ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+        ] = ProfileName.US,
+        format: Annotated[
+            ListFormat, typer.Option("--format", help="text, json or csv (one line per item)")
+        ] = ListFormat.TEXT,
         limit: Annotated[int | None, typer.Option("--limit", min=1, help="Rows to print (text)")] = None,
     ) -> None:
         """What is due, overdue or alarming across the registry, most urgent first."""
@@ -468,8 +480,10 @@ def register(app: typer.Typer) -> None:
 
     @patient_app.command("show")
     def patient_show(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
-        format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT,
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
+        format: Annotated[
+            ShowFormat, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = ShowFormat.TEXT,
     ) -> None:
         """A patient's chart: demographics, then each kind of record as a table (labs by name with
         unit and range, infusions); JSON: the patient record in the published schema."""
@@ -486,7 +500,7 @@ def register(app: typer.Typer) -> None:
 
     @patient_app.command("retract")
     def patient_retract(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
         kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS[1:])}")],
         record_id: RecordOption,
         expected_version: Annotated[
@@ -518,7 +532,7 @@ def register(app: typer.Typer) -> None:
 
     @patient_app.command("correct")
     def patient_correct(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
         kind: KindOption,
         record_id: RecordOption,
         expected_version: Annotated[
@@ -595,10 +609,12 @@ def register(app: typer.Typer) -> None:
 
     @patient_app.command("history")
     def patient_history(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
         kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS)}")],
         record_id: RecordOption,
-        format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT,
+        format: Annotated[
+            ShowFormat, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = ShowFormat.TEXT,
     ) -> None:
         """Every version of one record, oldest first, with who wrote it, when and why."""
         if kind not in KINDS:

@@ -280,9 +280,15 @@ def plan_interval(
             f"Every {chosen.interval_weeks:g} weeks: predicted trough "
             f"{chosen.predicted_trough_ug_per_ml:.1f} µg/mL ({target_note}, "
             f"probability below {probability})."
-            + (f" The patient is on every {current:g} weeks: a longer interval than planned." if shorten else ""),
+            + (
+                f" The patient is on every {current:g} weeks: a longer interval than planned."
+                if shorten
+                else ""
+            ),
             label,
-            title=f"Return to every {label:g} weeks: a longer interval would fall below target" if shorten else None,
+            title=f"Return to every {label:g} weeks: a longer interval would fall below target"
+            if shorten
+            else None,
             action=(
                 f"Shorten the interval from every {current:g} to every {label:g} weeks." if shorten else None
             ),
