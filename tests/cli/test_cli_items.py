@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,7 @@ from alpha4.cli import app
 from alpha4.cli.progress import progress_bar
 from alpha4.domain import PreInfusionChecklist
 from alpha4.domain.checklist import EXAMPLE_ANSWERS, QUESTIONS
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_pk_cli import _write_patient
+from tests.cli.test_pk_cli import _write_patient
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "ms_jcv_positive_high_index.json"
@@ -377,3 +374,13 @@ def test_long_commands_print_no_progress_when_piped(db_url: str, tmp_path: Path)
     assert "building the registry" not in err and "assessing" not in err
     code, _, err = call("export", "-o", str(tmp_path / "all.ndjson"), env=env)
     assert code == 0 and err.strip() == "exported 3 patients"
+
+
+def test_the_eu_worklist_uses_its_own_programme_wording(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path)}
+    args = ["demo", "--patients", "40", "--as-of", AS_OF, "--limit", "40"]
+    _, us, _ = call(*args, "--profile", "us", env=env)
+    code, eu, _ = call(*args, "--profile", "eu", env=env)
+    assert code == 0
+    assert "TOUCH reauthorization" in us  # the US REMS programme ...
+    assert "TOUCH" not in eu  # ... is not the EU's

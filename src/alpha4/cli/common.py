@@ -83,11 +83,12 @@ def encoding_problem(head: bytes) -> str | None:
     return None
 
 
-def read_text(path: Path) -> str:
-    """The text of a UTF-8 file; exit 2 naming the file and the problem (missing, a folder,
-    UTF-16, a byte-order mark, bytes that are not UTF-8)."""
+def read_bytes(path: Path, limit: int = -1) -> bytes:
+    """The first ``limit`` bytes of a file (all: -1), refused (exit 2) when they are not plain
+    UTF-8 JSON or the file cannot be read (missing, a folder, no permission)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit)
     except IsADirectoryError:
         fail(f"{path}: is a folder, not a file")
     except FileNotFoundError:
@@ -97,6 +98,13 @@ def read_text(path: Path) -> str:
     problem = encoding_problem(data[:4])
     if problem:
         fail(f"{path}: {problem}")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The text of a UTF-8 file; exit 2 naming the file and the problem (missing, a folder,
+    UTF-16, a byte-order mark, bytes that are not UTF-8)."""
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -105,19 +113,8 @@ def read_text(path: Path) -> str:
 
 
 def check_readable(path: Path) -> None:
-    """Exit 2 unless ``path`` is a UTF-8 file (only its first bytes are read)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except IsADirectoryError:
-        fail(f"{path}: is a folder, not a file")
-    except FileNotFoundError:
-        fail(f"{path}: no such file")
-    except OSError as error:
-        fail(f"{path}: cannot read ({error.strerror})")
-    problem = encoding_problem(head)
-    if problem:
-        fail(f"{path}: {problem}")
+    """Exit 2 unless ``path`` is a readable UTF-8 file (only its first bytes are read)."""
+    read_bytes(path, 4)
 
 
 def check_output(path: Path | None, option: str) -> None:

@@ -294,39 +294,34 @@ def plan_interval(
             ),
         )
     weeks = chosen.interval_weeks
-    if current is not None and current > weeks + _SAME_INTERVAL_WEEKS:
+    predicted = (
+        f"Predicted steady-state trough {chosen.predicted_trough_ug_per_ml:.1f} µg/mL "
+        f"(90% interval {low:.1f}-{high:.1f}) every {weeks:g} weeks; {target_note}; "
+        f"probability below target {probability}."
+    )
+    confirm = "measure a trough before the next infusions to confirm."
+    if current is not None and current > weeks + _SAME_INTERVAL_WEEKS:  # on a longer interval already
         return planned(
             "PK_INTERVAL_EXTEND",
-            f"Predicted steady-state trough {chosen.predicted_trough_ug_per_ml:.1f} µg/mL "
-            f"(90% interval {low:.1f}-{high:.1f}) every {weeks:g} weeks; {target_note}; "
-            f"probability below target {probability}. The patient is on every {current:g} weeks, "
-            "longer than the interval predicted to keep the trough on target.",
+            f"{predicted} The patient is on every {current:g} weeks, longer than the interval "
+            "predicted to keep the trough on target.",
             weeks,
             title=f"Every {weeks:g} weeks, shorter than the current {current:g}, keeps the trough on target",
-            action=(
-                f"Consider shortening from every {current:g} to every {weeks:g} weeks and measure a "
-                "trough before the next infusions to confirm."
-            ),
+            action=f"Consider shortening from every {current:g} to every {weeks:g} weeks and {confirm}",
         )
+    off_label = f"{predicted} Extended-interval dosing is off-label in the US."
     if current is not None and abs(current - weeks) <= _SAME_INTERVAL_WEEKS:
         return planned(
             "PK_INTERVAL_EXTEND",
-            f"Predicted steady-state trough {chosen.predicted_trough_ug_per_ml:.1f} µg/mL "
-            f"(90% interval {low:.1f}-{high:.1f}) every {weeks:g} weeks; {target_note}; "
-            f"probability below target {probability}. Extended-interval dosing is off-label in the US.",
+            off_label,
             weeks,
             title=f"Every {weeks:g} weeks (the current interval) is predicted to keep the trough on target",
-            action=f"Keep every {weeks:g} weeks and measure a trough before the next infusions to confirm.",
+            action=f"Keep every {weeks:g} weeks and {confirm}",
         )
     return planned(
         "PK_INTERVAL_EXTEND",
-        f"Predicted steady-state trough {chosen.predicted_trough_ug_per_ml:.1f} µg/mL "
-        f"(90% interval {low:.1f}-{high:.1f}) every {weeks:g} weeks; {target_note}; "
-        f"probability below target {probability}. Extended-interval dosing is off-label in the US.",
+        off_label,
         weeks,
         title=f"Every {weeks:g} weeks is predicted to keep the trough on target",
-        action=(
-            f"Consider extending to every {weeks:g} weeks and measure a trough "
-            "before the next infusions to confirm."
-        ),
+        action=f"Consider extending to every {weeks:g} weeks and {confirm}",
     )
