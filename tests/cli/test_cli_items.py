@@ -346,6 +346,9 @@ def test_serve_on_an_empty_registry_says_how_to_make_the_first_admin(
 ) -> None:
     import uvicorn
 
+    import alpha4.app.main
+
+    monkeypatch.setattr(alpha4.app.main, "create_app", lambda *a, **k: object())  # no server, no app
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
     code, out, _ = call("serve", env={"ALPHA4_DATABASE_URL": db_url, "ALPHA4_WEB_SECRET_KEY": "x" * 40})
     assert code == 0, out

@@ -33,8 +33,8 @@ sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-def imported_by(*args: str) -> set[str]:
-    """The top-level packages a fresh interpreter has imported after running ``alpha4 ARGS``."""
+def modules_after(*args: str) -> set[str]:
+    """Every module a fresh interpreter has imported after running ``alpha4 ARGS``."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(list(args))],
         capture_output=True,
@@ -43,7 +43,12 @@ def imported_by(*args: str) -> set[str]:
         check=False,
     )
     line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES "))
-    return {m.split(".")[0] for m in json.loads(line.removeprefix("MODULES "))}
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def imported_by(*args: str) -> set[str]:
+    """The top-level packages a fresh interpreter has imported after running ``alpha4 ARGS``."""
+    return {m.split(".")[0] for m in modules_after(*args)}
 
 
 @pytest.mark.parametrize(
@@ -60,6 +65,11 @@ def imported_by(*args: str) -> set[str]:
 def test_a_command_imports_no_heavy_package_it_does_not_use(args: list[str], allowed: set[str]) -> None:
     heavy = {m for m in imported_by(*args) if m.startswith(HEAVY)} - allowed
     assert not heavy, f"alpha4 {' '.join(args)} imported {sorted(heavy)}"
+
+
+@pytest.mark.parametrize("args", [["knowledge"], ["schema", "checklist"]], ids=["knowledge", "schema"])
+def test_knowledge_and_schema_do_not_load_the_rules(args: list[str]) -> None:
+    assert not {m for m in modules_after(*args) if m.startswith("alpha4.rules")}
 
 
 def test_help_imports_no_alpha4_command_module() -> None:

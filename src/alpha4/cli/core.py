@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from alpha4.rules import Assessment
-from alpha4.rules.worklist import WorklistRow
+if TYPE_CHECKING:  # `knowledge` and `schema` do not load the rules
+    from alpha4.rules import Assessment
+    from alpha4.rules.worklist import WorklistRow
 
 from .common import (
     Format,
