@@ -387,3 +387,14 @@ def test_the_eu_worklist_uses_its_own_programme_wording(tmp_path: Path) -> None:
     assert code == 0
     assert "TOUCH reauthorization" in us  # the US REMS programme ...
     assert "TOUCH" not in eu  # ... is not the EU's
+
+
+def test_plan_refuses_a_record_level_in_the_future(tmp_path: Path) -> None:
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    path = _write_patient(tmp_path, 40.0)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["drug_levels"].append({"id": "l3", "date": later, "concentration_ug_per_ml": 30.0})
+    path.write_text(json.dumps(record), encoding="utf-8")
+    code, out, err = call("pk", "plan", str(path))
+    assert code == 2 and out == ""
+    assert f"drug_levels[2].date: {later} is after the assessment date {dt.date.today()}" in flat(err)

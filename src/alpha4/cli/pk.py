@@ -266,7 +266,7 @@ def plan(
         evaluated = day or latest_date(patient, extra)
     except ValueError as error:
         fail(f"{patient_file}: cannot plan: {error}")
-    problems = check_patient(patient, max(evaluated, today) if day is None else evaluated)
+    problems = check_patient(patient, today if day is None else day)  # nothing after today or --as-of
     if problems:
         lines = [str(written_problem(p, data)) for p in problems]
         fail(f"{patient_file}: cannot plan\n  " + "\n  ".join(lines))
