@@ -112,7 +112,7 @@ def _mutate(tmp_path: Path, change: object) -> Path:
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        (lambda r: r["infusions"][0].update(dose_mg=-300), "infusions.0.dose_mg"),
+        (lambda r: r["infusions"][0].update(dose_mg=-300), "infusions[0].dose_mg"),
         (
             lambda r: r["jcv_results"].append(
                 {"id": "j9", "date": "2026-01-01", "assay": "stratify_jcv_dxselect", "index": 0.5}

@@ -23,7 +23,8 @@ def _message(text: str) -> str:
 
 def test_simulate_json_contract() -> None:
     result = runner.invoke(
-        app, ["pk", "simulate", "--weight", "70", "--interval-weeks", "4", "--doses", "13"]
+        app,
+        ["pk", "simulate", "--format", "json", "--weight", "70", "--interval-weeks", "4", "--doses", "13"],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -38,12 +39,36 @@ def test_simulate_json_contract() -> None:
 def test_simulate_every_6_weeks_troughs_are_60_to_70_percent_lower() -> None:
     q4 = json.loads(
         runner.invoke(
-            app, ["pk", "simulate", "--weight", "70", "--interval-weeks", "4", "--doses", "20"]
+            app,
+            [
+                "pk",
+                "simulate",
+                "--format",
+                "json",
+                "--weight",
+                "70",
+                "--interval-weeks",
+                "4",
+                "--doses",
+                "20",
+            ],
         ).output
     )
     q6 = json.loads(
         runner.invoke(
-            app, ["pk", "simulate", "--weight", "70", "--interval-weeks", "6", "--doses", "20"]
+            app,
+            [
+                "pk",
+                "simulate",
+                "--format",
+                "json",
+                "--weight",
+                "70",
+                "--interval-weeks",
+                "6",
+                "--doses",
+                "20",
+            ],
         ).output
     )
     ratio = q6["troughs"][-1]["concentration_ug_per_ml"] / q4["troughs"][-1]["concentration_ug_per_ml"]
@@ -53,7 +78,19 @@ def test_simulate_every_6_weeks_troughs_are_60_to_70_percent_lower() -> None:
 def test_simulate_antibodies_and_interferon() -> None:
     result = runner.invoke(
         app,
-        ["pk", "simulate", "--weight", "70", "--antibodies", "persistent", "--doses", "3", "--interferon"],
+        [
+            "pk",
+            "simulate",
+            "--format",
+            "json",
+            "--weight",
+            "70",
+            "--antibodies",
+            "persistent",
+            "--doses",
+            "3",
+            "--interferon",
+        ],
     )
     data = json.loads(result.output)
     assert data["troughs"][2]["concentration_ug_per_ml"] < 2.6  # published week 12: about 1.3 µg/mL
@@ -63,7 +100,21 @@ def test_simulate_antibodies_and_interferon() -> None:
 def test_simulate_csv_and_plot(tmp_path: Path) -> None:
     png = tmp_path / "course.png"
     result = runner.invoke(
-        app, ["pk", "simulate", "--weight", "70", "--format", "csv", "--doses", "2", "--plot", str(png)]
+        app,
+        [
+            "pk",
+            "simulate",
+            "--format",
+            "json",
+            "--weight",
+            "70",
+            "--format",
+            "csv",
+            "--doses",
+            "2",
+            "--plot",
+            str(png),
+        ],
     )
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
@@ -72,14 +123,18 @@ def test_simulate_csv_and_plot(tmp_path: Path) -> None:
     assert png.read_bytes()[:4] == b"\x89PNG"
     svg = tmp_path / "course.svg"
     assert (
-        runner.invoke(app, ["pk", "simulate", "--weight", "70", "--doses", "2", "--plot", str(svg)]).exit_code
+        runner.invoke(
+            app, ["pk", "simulate", "--format", "json", "--weight", "70", "--doses", "2", "--plot", str(svg)]
+        ).exit_code
         == 0
     )
     assert b"<svg" in svg.read_bytes()[:500]
 
 
 def test_simulate_rejects_a_bad_plot_suffix(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["pk", "simulate", "--weight", "70", "--plot", str(tmp_path / "x.gif")])
+    result = runner.invoke(
+        app, ["pk", "simulate", "--format", "json", "--weight", "70", "--plot", str(tmp_path / "x.gif")]
+    )
     assert result.exit_code != 0
 
 
@@ -92,7 +147,7 @@ def test_simulate_rejects_a_bad_plot_suffix(tmp_path: Path) -> None:
     ],
 )
 def test_simulate_refuses_a_negative_or_missing_weight(args: list[str], expected: str) -> None:
-    result = runner.invoke(app, ["pk", "simulate", *args])
+    result = runner.invoke(app, ["pk", "simulate", "--format", "json", *args])
     assert result.exit_code == 2
     assert expected in _message(result.stderr)
 
@@ -137,7 +192,7 @@ def _write_patient(tmp_path: Path, trough: float, **extra: Any) -> Path:
 
 def test_plan_reads_the_patient_and_returns_a_finding(tmp_path: Path) -> None:
     path = _write_patient(tmp_path, 40.0)
-    result = runner.invoke(app, ["pk", "plan", str(path)])
+    result = runner.invoke(app, ["pk", "plan", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     finding = json.loads(result.stdout)
     assert finding["code"] == "PK_INTERVAL_EXTEND" and finding["code"] in CODES
@@ -161,14 +216,16 @@ def test_plan_reads_the_patient_and_returns_a_finding(tmp_path: Path) -> None:
     assert {"record_type": "DrugLevel", "record_id": "l2"}.items() <= next(
         e for e in finding["evidence"] if e["record_id"] == "l2"
     ).items()
-    stricter = json.loads(runner.invoke(app, ["pk", "plan", str(path), "--target", "20"]).stdout)
+    stricter = json.loads(
+        runner.invoke(app, ["pk", "plan", str(path), "--format", "json", "--target", "20"]).stdout
+    )
     assert stricter["recommended_interval_weeks"] < finding["recommended_interval_weeks"]
 
 
 def test_plan_refuses_an_invalid_record(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('{"id": "x"}')
-    result = runner.invoke(app, ["pk", "plan", str(path)])
+    result = runner.invoke(app, ["pk", "plan", str(path), "--format", "json"])
     assert result.exit_code == 2
 
 
@@ -178,7 +235,7 @@ def test_plan_refuses_a_level_dated_before_the_first_infusion(tmp_path: Path) ->
     record = json.loads(path.read_text())
     record["drug_levels"].append(early)
     path.write_text(json.dumps(record))
-    result = runner.invoke(app, ["pk", "plan", str(path)])
+    result = runner.invoke(app, ["pk", "plan", str(path), "--format", "json"])
     assert result.exit_code == 2
     assert "drug level 'l0' (2023-12-20, 4 µg/mL) is dated before the first infusion (2024-01-08)" in (
         _message(result.stderr)
@@ -191,14 +248,14 @@ def test_plan_refuses_a_sample_taken_after_the_next_infusion(tmp_path: Path) -> 
     record = json.loads(path.read_text())
     record["drug_levels"].append(late)
     path.write_text(json.dumps(record))
-    result = runner.invoke(app, ["pk", "plan", str(path)])
+    result = runner.invoke(app, ["pk", "plan", str(path), "--format", "json"])
     assert result.exit_code == 2
     assert "after the next infusion (2024-02-05" in _message(result.stderr)
 
 
 def test_plan_refuses_a_negative_weight_in_the_record(tmp_path: Path) -> None:
     path = _write_patient(tmp_path, 40.0, weights=[{"id": "w", "date": "2024-01-08", "weight_kg": -75}])
-    result = runner.invoke(app, ["pk", "plan", str(path)])
+    result = runner.invoke(app, ["pk", "plan", str(path), "--format", "json"])
     assert result.exit_code == 2
     assert "weight_kg" in result.stderr and "-75" in result.stderr
 
@@ -206,8 +263,8 @@ def test_plan_refuses_a_negative_weight_in_the_record(tmp_path: Path) -> None:
 def test_plan_converts_a_level_given_in_another_mass_unit(tmp_path: Path) -> None:
     path = _write_patient(tmp_path, 40.0, drug_levels=[])
     day = (dt.date(2024, 1, 8) + dt.timedelta(weeks=52)).isoformat()
-    in_ng = runner.invoke(app, ["pk", "plan", str(path), "--level", f"{day}:40000:ng/mL"])
-    in_ug = runner.invoke(app, ["pk", "plan", str(path), "--level", f"{day}:40:ug/mL"])
+    in_ng = runner.invoke(app, ["pk", "plan", str(path), "--format", "json", "--level", f"{day}:40000:ng/mL"])
+    in_ug = runner.invoke(app, ["pk", "plan", str(path), "--format", "json", "--level", f"{day}:40:ug/mL"])
     assert in_ng.exit_code == 0, in_ng.output
     ng, ug = json.loads(in_ng.stdout), json.loads(in_ug.stdout)
     assert ng["code"] == ug["code"] == "PK_INTERVAL_EXTEND"
@@ -228,14 +285,26 @@ def test_plan_converts_a_level_given_in_another_mass_unit(tmp_path: Path) -> Non
 )
 def test_plan_refuses_a_level_it_cannot_read(tmp_path: Path, level: str, expected: str) -> None:
     path = _write_patient(tmp_path, 40.0)
-    result = runner.invoke(app, ["pk", "plan", str(path), "--level", level])
+    result = runner.invoke(app, ["pk", "plan", str(path), "--format", "json", "--level", level])
     assert result.exit_code == 2
     assert expected in _message(result.stderr)
 
 
 def test_population_compares_regimens() -> None:
     result = runner.invoke(
-        app, ["pk", "population", "--n", "500", "--interval-weeks", "4", "--interval-weeks", "6"]
+        app,
+        [
+            "pk",
+            "population",
+            "--format",
+            "json",
+            "--n",
+            "500",
+            "--interval-weeks",
+            "4",
+            "--interval-weeks",
+            "6",
+        ],
     )
     assert result.exit_code == 0, result.output
     q4, q6 = json.loads(result.output)["regimens"]

@@ -29,14 +29,34 @@ def flat(text: str) -> str:
 
 def test_demo_builds_the_registry_once_and_the_worklist_reads_it(empty_db_url: str) -> None:
     code, out, err = call(
-        empty_db_url, "demo", "--patients", "60", "--seed", "7", "--as-of", AS_OF, "--format", "json"
+        empty_db_url,
+        "demo",
+        "--into-registry",
+        "--patients",
+        "60",
+        "--seed",
+        "7",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
     )
     assert code == 0, err
     demo_rows = json.loads(out)
-    code, out, _ = call(
-        empty_db_url, "demo", "--patients", "60", "--seed", "7", "--as-of", AS_OF, "--limit", "3"
+    code, out, err = call(
+        empty_db_url,
+        "demo",
+        "--into-registry",
+        "--patients",
+        "60",
+        "--seed",
+        "7",
+        "--as-of",
+        AS_OF,
+        "--limit",
+        "3",
     )
-    assert code == 0 and "0 created, 0 updated, 60 unchanged" in flat(out)
+    assert code == 1 and out == "" and "holds 60 patients" in flat(err)  # never into a registry in use
     code, out, _ = call(empty_db_url, "worklist", "--as-of", AS_OF, "--format", "json")
     rows = json.loads(out)
     assert rows == demo_rows and rows
@@ -51,7 +71,7 @@ def test_demo_builds_the_registry_once_and_the_worklist_reads_it(empty_db_url: s
 
 
 def test_import_reports_bad_records_and_is_idempotent(db_url: str, tmp_path: Path) -> None:
-    call(db_url, "demo", "--patients", "5", "--as-of", AS_OF, "--format", "json")
+    call(db_url, "demo", "--into-registry", "--patients", "5", "--as-of", AS_OF, "--format", "json")
     code, exported, _ = call(db_url, "export")
     assert code == 0 and len(exported.splitlines()) == 5
     lines = exported.splitlines()
@@ -73,18 +93,20 @@ def test_import_reports_bad_records_and_is_idempotent(db_url: str, tmp_path: Pat
 
 
 def test_retract_from_the_command_line_needs_the_current_version(db_url: str) -> None:
-    call(db_url, "demo", "--patients", "2", "--as-of", AS_OF, "--format", "json")
+    call(db_url, "demo", "--into-registry", "--patients", "2", "--as-of", AS_OF, "--format", "json")
     _, out, _ = call(db_url, "patient", "show", "P000001", "--format", "json")
     infusion = json.loads(out)["infusions"][0]["id"]
-    args = ["patient", "retract", "P000001", "infusions", infusion, "--reason", "duplicate entry"]
-    code, out, err = call(db_url, *args, "--version", "1")
+    args = ["patient", "retract", "P000001", "--kind", "infusions", "--record", infusion]
+    args += ["--reason", "duplicate entry"]
+    code, out, err = call(db_url, *args, "--expected-version", "1")
     assert code == 0, err
-    code, _, err = call(db_url, *args, "--version", "1")
+    assert out.strip() == f"P000001/infusions/{infusion}: retracted as version 2"
+    code, _, err = call(db_url, *args, "--expected-version", "1")
     assert code == 1 and "current one is 2" in flat(err)
 
 
 def test_backup_and_restore(tmp_path: Path, empty_db_url: str) -> None:
-    call(empty_db_url, "demo", "--patients", "8", "--as-of", AS_OF, "--format", "json")
+    call(empty_db_url, "demo", "--into-registry", "--patients", "8", "--as-of", AS_OF, "--format", "json")
     _, before, _ = call(empty_db_url, "export")
     code, _, err = call(empty_db_url, "backup", str(tmp_path / "b.backup"))
     assert code == 0, err
@@ -126,7 +148,7 @@ def test_an_unreachable_database_is_one_clear_line_without_the_password(url: str
 
 
 def test_correct_one_record_from_the_command_line(db_url: str, tmp_path: Path) -> None:
-    call(db_url, "demo", "--patients", "2", "--as-of", AS_OF, "--format", "json")
+    call(db_url, "demo", "--into-registry", "--patients", "2", "--as-of", AS_OF, "--format", "json")
     _, out, _ = call(db_url, "patient", "show", "P000001", "--format", "json")
     weight = json.loads(out)["weights"][-1]
     rid = weight["id"]
@@ -201,7 +223,7 @@ def test_correct_one_record_from_the_command_line(db_url: str, tmp_path: Path) -
 
 
 def test_correct_the_demographics_from_the_command_line(db_url: str, tmp_path: Path) -> None:
-    call(db_url, "demo", "--patients", "2", "--as-of", AS_OF, "--format", "json")
+    call(db_url, "demo", "--into-registry", "--patients", "2", "--as-of", AS_OF, "--format", "json")
     _, out, _ = call(db_url, "patient", "show", "P000002", "--format", "json")
     birth = json.loads(out)["birth_date"]
     fixed = tmp_path / "demographics.json"

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from alpha4.domain import Serostatus, dump_schema
-from alpha4.knowledge import all_facts, get_profile
-from alpha4.rules import Assessment, assess, pml_risk
-from alpha4.rules.worklist import WorklistRow
+if TYPE_CHECKING:  # `knowledge` and `schema` do not load the rules
+    from alpha4.rules import Assessment
+    from alpha4.rules.worklist import WorklistRow
 
 from .common import (
     Format,
@@ -43,6 +44,9 @@ def styled(text: str, style: str) -> str:
     return f"[{style}]{escape(text)}[/]" if style else escape(text)
 
 
+SCHEMAS = ("patient", "checklist")
+
+
 def register(app: typer.Typer) -> None:
     """Attach the clinical-core commands to ``app``."""
 
@@ -51,6 +55,8 @@ def register(app: typer.Typer) -> None:
         format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.TEXT,
     ) -> None:
         """List every clinical fact alpha4 applies, with its source."""
+        from alpha4.knowledge import all_facts
+
         facts = all_facts()
         rows = [
             {
@@ -79,25 +85,50 @@ def register(app: typer.Typer) -> None:
         if format is Format.JSON:
             print_json(rows)
             return
-        table = Table("id", "value", "unit", "profile", "source", show_lines=False)
         for r in rows:
-            value = r["value"]
-            shown = value if isinstance(value, str | int | float | bool) else f"<{type(value).__name__}>"
-            table.add_row(r["id"], str(shown)[:60], r["unit"] or "", r["profile"] or "", r["source"][:70])
-        out.print(table)
+            out.print(
+                f"[bold]{escape(r['id'])}[/]"
+                + (f"  [dim]({r['profile'].upper()} profile)[/]" if r["profile"] else ""),
+                highlight=False,
+            )
+            if r["description"]:
+                out.print(f"  {escape(r['description'])}", highlight=False)
+            out.print(f"  value:  {escape(fact_value_text(r['value'], r['unit']))}", highlight=False)
+            out.print(f"  source: {escape(r['source'])}", highlight=False)
+            if r["note"]:
+                out.print(f"  note:   {escape(r['note'])}", highlight=False)
+        out.print(f"[dim]{len(rows)} facts; --format json for the structured sources[/]")
 
     @app.command("schema")
     def schema(
-        name: Annotated[str, typer.Argument(help="Which schema: 'patient'")] = "patient",
+        name: Annotated[
+            str,
+            typer.Argument(
+                help="patient (a patient record) or checklist (the --checklist answers of assess)"
+            ),
+        ] = "patient",
+        example: Annotated[
+            bool, typer.Option("--example", help="Print an example instead of the schema (checklist)")
+        ] = False,
     ) -> None:
-        """Print the JSON Schema of a record."""
-        if name != "patient":
-            fail(f"schema: unknown schema {name!r} (known: patient)")
-        typer.echo(dump_schema())
+        """Print the JSON Schema of a patient record or of the checklist answers."""
+        from alpha4.domain import dump_schema
+        from alpha4.domain.checklist import EXAMPLE_ANSWERS, checklist_json_schema
+
+        if name not in SCHEMAS:
+            fail(f"schema: unknown schema {name!r} (known: {', '.join(SCHEMAS)})")
+        if example:
+            if name != "checklist":
+                fail("--example: there is an example of the checklist answers; patients: see examples/")
+            print_json(EXAMPLE_ANSWERS)
+        elif name == "checklist":
+            typer.echo(json.dumps(checklist_json_schema(), indent=2, sort_keys=True))
+        else:
+            typer.echo(dump_schema())
 
     @app.command("pml-risk")
     def pml_risk_command(
-        jcv: Annotated[str, typer.Option("--jcv", help="negative or positive")],
+        jcv: Annotated[str, typer.Option("--jcv", help="Anti-JCV antibody status: negative or positive")],
         months: Annotated[int, typer.Option("--months", help="Months (infusions) of natalizumab exposure")],
         index: Annotated[
             float | None, typer.Option("--index", help="Anti-JCV antibody index (STRATIFY)")
@@ -105,17 +136,35 @@ def register(app: typer.Typer) -> None:
         prior_immunosuppressant: Annotated[
             bool, typer.Option("--prior-immunosuppressant", help="Prior immunosuppressant use")
         ] = False,
-        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
-        format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+        profile: Annotated[
+            ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+        ] = ProfileName.US,
+        format: Annotated[
+            Format, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = Format.TEXT,
     ) -> None:
         """PML risk per 1,000 from the published table for one set of risk factors."""
-        if jcv not in ("negative", "positive"):
+        from alpha4.domain import Serostatus
+        from alpha4.knowledge import get_profile
+        from alpha4.rules import pml_risk
+
+        status = jcv.strip().lower()
+        if status not in ("negative", "positive"):
             fail(f"--jcv: {jcv!r} is not 'negative' or 'positive'")
         if months < 0:
             fail(f"--months: {months} is negative")
+        if index is not None and not math.isfinite(index):
+            fail(f"--index: {index} is not a number")
         if index is not None and index < 0:
             fail(f"--index: {index} is negative")
-        risk = pml_risk(Serostatus(jcv), index, prior_immunosuppressant, months, get_profile(profile.value))
+        if status == "negative" and index is not None:
+            fail(
+                f"--index {index:g} with --jcv negative: an antibody index belongs to a positive result; "
+                "give --jcv positive with its index, or --jcv negative alone"
+            )
+        risk = pml_risk(
+            Serostatus(status), index, prior_immunosuppressant, months, get_profile(profile.value)
+        )
         if format is Format.JSON:
             print_json(risk)
             return
@@ -133,18 +182,37 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess_command(
         patient_file: Annotated[
-            Path, typer.Argument(help="Patient record (alpha4 JSON)", metavar="PATIENT.json")
+            Path,
+            typer.Argument(
+                help="The patient: an alpha4 record (JSON, `alpha4 schema patient`) or a FHIR R4 Bundle",
+                metavar="PATIENT.json",
+            ),
         ],
         as_of: Annotated[
             str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default today)")
         ] = None,
-        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
+        profile: Annotated[
+            ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+        ] = ProfileName.US,
         checklist: Annotated[
-            Path | None, typer.Option("--checklist", help="Pre-infusion checklist answers (JSON)")
+            Path | None,
+            typer.Option(
+                "--checklist",
+                help="Pre-infusion checklist answers (JSON; `alpha4 schema checklist [--example]`)",
+            ),
         ] = None,
-        format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+        format: Annotated[
+            Format, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = Format.TEXT,
     ) -> None:
-        """Assess one patient: infusion gate, findings, schedule and PML risk."""
+        """Assess one patient: infusion gate, findings, schedule and PML risk.
+
+        Takes alpha4's patient record or a FHIR R4 Bundle (as `alpha4 fhir to-bundle` writes or
+        an EHR sends); bad input exits 2 naming the field as written in the file.
+        """
+        from alpha4.knowledge import get_profile
+        from alpha4.rules import assess
+
         day = parse_date(as_of, "--as-of")
         patient = load_patient_file(patient_file, day)
         answers = load_checklist_file(checklist) if checklist else None
@@ -210,9 +278,9 @@ def print_assessment(a: Assessment) -> None:
     table = Table("schedule", "due", "status", "last", "why")
     for s in a.schedule:
         table.add_row(
-            s.item,
+            item_words(s.item),
             str(s.due or ""),
-            styled(s.status.value, STATUS_STYLE.get(s.status.value, "")),
+            styled(status_words(s.status.value), STATUS_STYLE.get(s.status.value, "")),
             str(s.last or ""),
             escape(s.reason),
         )
@@ -220,19 +288,50 @@ def print_assessment(a: Assessment) -> None:
 
 
 def print_worklist(rows: list[WorklistRow]) -> None:
-    table = Table("patient", "gate", "next infusion", "PML/1000", "what needs doing")
+    table = Table("patient", "gate", "next infusion", "PML risk per 1,000", "what needs doing")
     for r in rows:
         things = []
         for i in r.items:
             if i.code:
-                things.append(styled(i.code, SEVERITY_STYLE.get(i.severity or "info", "")))
+                things.append(styled(i.title or i.code, SEVERITY_STYLE.get(i.severity or "info", "")))
             else:
-                things.append(styled(f"{i.item} {i.status}", STATUS_STYLE.get(i.status, "")))
+                words = f"{item_words(i.item or '')}: {status_words(i.status)}"
+                things.append(styled(words, STATUS_STYLE.get(i.status, "")))
         table.add_row(
-            r.patient_id,
+            escape(r.patient_id),
             f"[{GATE_STYLE[r.gate]}] {r.gate} [/]",
             str(r.next_infusion or "-"),
-            "-" if r.pml_risk_per_1000 is None else f"{r.pml_risk_per_1000:g}",
-            ", ".join(things),
+            pml_text(r.pml_risk_per_1000),
+            "; ".join(things),
         )
     out.print(table)
+
+
+def pml_text(risk_per_1000: float | None) -> str:
+    """PML risk per 1,000 in one format for every row (two decimals: the tables go down to 0.01)."""
+    return "unknown" if risk_per_1000 is None else f"{risk_per_1000:.2f}"
+
+
+def item_words(item: str) -> str:
+    """A schedule item as words (``jcv_antibody_test`` -> ``anti-JCV antibody test``)."""
+    from alpha4.rules.schedule import ITEM_LABELS
+
+    label = ITEM_LABELS.get(item)
+    return label.removeprefix("The ") if label else item.replace("_", " ")
+
+
+def status_words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def fact_value_text(value: Any, unit: str | None) -> str:
+    """A fact's value in full, as text (tables as compact JSON)."""
+    if isinstance(value, str | int | float | bool):
+        text = str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False)
+    return f"{text} {unit}" if unit else text
+
+
+commands = typer.Typer(add_completion=False)
+register(commands)

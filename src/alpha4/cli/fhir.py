@@ -9,31 +9,35 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 
-from alpha4.domain import load_patient
 from alpha4.domain.validation import check_patient
 from alpha4.interop.fhir_in import FhirInputError, Imported, bundle_to_patient, bundle_to_patients
 from alpha4.interop.fhir_out import assessment_to_bundle, patient_to_bundle, patients_to_bundle
 from alpha4.knowledge import get_profile
 from alpha4.rules import assess
-from alpha4.store import iter_patients
+from alpha4.store import count_patients, iter_patients
 from alpha4.store import load_patient as load_stored_patient
 from alpha4.store.transfer import Incoming, Rejected, import_patients
 
 from .common import (
     EXIT_BAD_INPUT,
     ProfileName,
+    check_output,
+    check_readable,
     err,
     fail,
     load_patient_file,
     out,
     parse_date,
+    parse_json,
+    patient_record,
+    read_json,
     read_text,
-    validation_lines,
+    write_output,
 )
-from .registry import actor_of, now, progress_bar, registry, store_errors, store_fail
+from .progress import progress_bar
+from .registry import actor_of, now, registry, store_errors, store_fail
 
 app = typer.Typer(
     help="FHIR R4: convert records to and from Bundles, write assessments as FHIR.", no_args_is_help=True
@@ -45,15 +49,12 @@ def _write(data: Any, output: Path | None) -> None:
     if output is None:
         typer.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n", "--output")
 
 
 def read_bundle(path: Path, *, strict: bool = False) -> Imported:
     """Read a Bundle file; errors name the resource and element (exit 2, nothing written)."""
-    try:
-        data = json.loads(read_text(path))
-    except ValueError as error:
-        fail(f"{path}: not JSON ({error})")
+    data = read_json(path)
     try:
         imported = bundle_to_patient(data)
     except FhirInputError as error:
@@ -75,10 +76,9 @@ def to_bundle(
     ] = None,
 ) -> None:
     """Write an alpha4 patient record as a FHIR R4 collection Bundle."""
-    try:
-        patient = load_patient(read_text(patient_file))
-    except ValidationError as error:
-        fail(f"{patient_file}: invalid patient record\n  " + "\n  ".join(validation_lines(error)))
+    check_output(output, "--output")
+    text = read_text(patient_file)
+    patient = patient_record(patient_file, text, parse_json(patient_file, text))
     _write(patient_to_bundle(patient), output)
 
 
@@ -94,10 +94,12 @@ def from_bundle(
     strict: Annotated[bool, typer.Option("--strict", help="Fail when any resource cannot be mapped")] = False,
 ) -> None:
     """Read a FHIR R4 Bundle into an alpha4 patient record; unmapped resources are reported on stderr."""
+    check_output(output, "--output")
+    check_output(unmapped_report, "--unmapped")
     imported = read_bundle(bundle_file, strict=strict)
     if unmapped_report is not None:
         rows = [{"resource_type": u.resource_type, "id": u.id, "reason": u.reason} for u in imported.unmapped]
-        unmapped_report.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+        write_output(unmapped_report, json.dumps(rows, indent=2) + "\n", "--unmapped")
     _write(imported.patient.model_dump(mode="json"), output)
 
 
@@ -109,12 +111,15 @@ def assessment(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default today)")
     ] = None,
-    profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
+    profile: Annotated[
+        ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+    ] = ProfileName.US,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
 ) -> None:
     """Assess and write the result as FHIR: DetectedIssue, RiskAssessment, ServiceRequest."""
+    check_output(output, "--output")
     day = parse_date(as_of, "--as-of")
     patient = load_patient_file(record, day)
     result = assess(patient, day, get_profile(profile.value))
@@ -184,6 +189,8 @@ def import_command(
     and the exit code is 2.
     """
     day = parse_date(as_of, "--as-of")
+    for path in bundles:
+        check_readable(path)
     who, at = actor_of(actor), now()
     with registry() as db:
         with progress_bar() as progress, store_errors(db):
@@ -219,6 +226,7 @@ def export_command(
     ] = None,
 ) -> None:
     """Write the registry (or one patient) as one FHIR R4 collection Bundle."""
+    check_output(output, "--output")
     with registry() as db, store_errors(db), db.reading() as session:
         if patient_id is not None:
             patient = load_stored_patient(session=session, patient_id=patient_id)
@@ -227,7 +235,12 @@ def export_command(
             bundle = patient_to_bundle(patient)
             count = 1
         else:
-            patients = list(iter_patients(session=session, by_id=True))
+            with progress_bar() as progress:
+                task = progress.add_task("exporting", total=count_patients(session=session))
+                patients = []
+                for p in iter_patients(session=session, by_id=True):
+                    patients.append(p)
+                    progress.advance(task)
             bundle = patients_to_bundle(patients)
             count = len(patients)
     _write(bundle, output)

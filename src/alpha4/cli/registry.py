@@ -15,23 +15,17 @@ import datetime as dt
 import enum
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO, cast
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import Progress, TaskID
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
@@ -67,17 +61,32 @@ from alpha4.store.audit import entries_for
 from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
 from alpha4.store.timeline import KIND_PATIENT, SINGLE_KINDS, demographic_problems, record_model
-from alpha4.store.transfer import export_patients, import_patients, read_patients
+from alpha4.store.transfer import Rejected, export_patients, import_patients, read_patients
 
-from .common import ProfileName, err, fail, out, parse_date, print_json, read_text, validation_lines
+from .common import (
+    ProfileName,
+    check_output,
+    check_readable,
+    err,
+    fail,
+    out,
+    parse_date,
+    print_json,
+    read_text,
+    validation_lines,
+)
 from .core import print_worklist, worklist_json
+from .patient_view import print_patient
+from .progress import progress_bar
 
 EXIT_STORE = 1
 
 db_app = typer.Typer(
     help="The registry database: schema migrations and the audit chain.", no_args_is_help=True
 )
-patient_app = typer.Typer(help="One patient of the registry.", no_args_is_help=True)
+patient_app = typer.Typer(
+    help="One patient of the registry: show, history, correct, retract.", no_args_is_help=True
+)
 
 ActorOption = Annotated[
     str | None, typer.Option("--actor", help="Who makes the change (default: $ALPHA4_ACTOR or the OS user)")
@@ -114,12 +123,11 @@ def store_errors(db: Database | None = None) -> Iterator[None]:
 
 
 @contextmanager
-def registry(*, check_schema: bool = True) -> Iterator[Database]:
-    """The configured registry, reachable and (unless told otherwise) at this alpha4's schema;
-    its connections are closed when the block ends."""
-    settings = load_settings()
+def registry(*, check_schema: bool = True, url: str | None = None) -> Iterator[Database]:
+    """The configured registry (or the database at ``url``), reachable and (unless told
+    otherwise) at this alpha4's schema; its connections are closed when the block ends."""
     with store_errors():
-        db = Database(settings.database_url)
+        db = Database(url or load_settings().database_url)
     try:
         with store_errors(db):
             db.check_reachable()
@@ -139,18 +147,17 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def progress_bar() -> Progress:
-    """A progress bar on stderr, shown only on a terminal."""
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
+class CountingWriter(io.TextIOBase):
+    """A text stream that moves a progress bar one step per line written (one patient per line)."""
+
+    def __init__(self, target: TextIO, progress: Progress, task: TaskID) -> None:
+        self._target, self._progress, self._task = target, progress, task
+
+    def write(self, text: str) -> int:
+        written = self._target.write(text)
+        if text.endswith("\n"):
+            self._progress.advance(self._task, text.count("\n"))
+        return written
 
 
 def assess_registry(
@@ -242,6 +249,47 @@ def read_record(kind: str, record_id: str, source: str) -> BaseModel:
         fail(f"{where}: invalid {kind} record\n  " + "\n  ".join(validation_lines(error)))
 
 
+_DOTTED_INDEX = re.compile(r"\.(\d+)(?=\.|$)")
+
+
+def describe_rejection(rejected: Rejected) -> str:
+    """One rejected record for a person: where (file, line, patient), the field in the file's own
+    notation (``infusions[0].doze``) and what to do."""
+    field = _DOTTED_INDEX.sub(r"[\1]", rejected.field)
+    message = rejected.message.replace("(patient ?)", "(a record without an id)")
+    if message.startswith("Extra inputs are not permitted"):
+        message = message.replace(
+            "Extra inputs are not permitted",
+            "not a field of the patient record (misspelt? see `alpha4 schema patient`)",
+            1,
+        )
+    return f"{rejected.source}:{rejected.line}: {field}: {message}"
+
+
+def check_import_file(path: Path) -> None:
+    """Exit 2 unless ``path`` is a readable UTF-8 file of alpha4 records: a FHIR resource is named
+    (only the first JSON value is parsed, so a large NDJSON file is not read twice)."""
+    check_readable(path)
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        head = handle.read(1 << 16)
+    start = head.lstrip()
+    if not start.startswith("{"):
+        return
+    try:
+        first, _ = json.JSONDecoder().raw_decode(start)
+    except ValueError:
+        first = None
+        if '"resourceType"' not in start[:4096]:
+            return
+        try:  # a single object larger than the sniffed head
+            first = json.loads(read_text(path))
+        except ValueError:
+            return
+    if isinstance(first, dict) and "resourceType" in first:
+        kind = first.get("resourceType")
+        fail(f"{path}: this is a FHIR {kind}, not alpha4 records: use `alpha4 fhir import {path}`")
+
+
 def read_demographic_changes(source: str) -> dict[str, object]:
     """The demographic fields to change, as a JSON object from a file (``-``: standard input)."""
     text = sys.stdin.read() if source == "-" else read_text(Path(source))
@@ -292,8 +340,15 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--batch-size", min=1, help="Patients per transaction (each patient is atomic)")
         ] = 200,
     ) -> None:
-        """Import patient records; each patient all-or-nothing, bad records reported, the rest go on."""
+        """Import patient records; each patient all-or-nothing, bad records reported, the rest go on.
+
+        A file that cannot be read (missing, UTF-16, a byte-order mark) or is a FHIR Bundle (use
+        `alpha4 fhir import`) stops the import before anything is written: exit code 2. Rejected
+        records are listed with the patient and the field; the exit code is then 1.
+        """
         day = parse_date(as_of, "--as-of")
+        for path in files:
+            check_import_file(path)
         who, at = actor_of(actor), now()
         with registry() as db:
             with progress_bar() as progress, store_errors(db):
@@ -308,7 +363,11 @@ def register(app: typer.Typer) -> None:
                     progress=lambda n: progress.update(task, completed=n),
                 )
             for rejected in report.rejected:
-                err.print(f"[red]rejected[/] {escape(str(rejected))}", highlight=False, soft_wrap=True)
+                err.print(
+                    f"[red]rejected[/] {escape(describe_rejection(rejected))}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
             out.print(
                 f"imported: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                 f"{report.rejected_patients} rejected ({report.records_added} records added, "
@@ -326,20 +385,34 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Write every patient's current timeline as NDJSON (the import format), ordered by patient id."""
+        check_output(output, "--output")
         with registry() as db:
-            with store_errors(db), db.reading() as session:
+            with store_errors(db), db.reading() as session, progress_bar() as progress:
+                task = progress.add_task("exporting", total=count_patients(session=session))
                 if output is None:
-                    count = export_patients(session=session, out=sys.stdout)
+                    count = export_patients(
+                        session=session, out=cast(TextIO, CountingWriter(sys.stdout, progress, task))
+                    )
                 else:
-                    with output.open("w", encoding="utf-8") as handle:
-                        count = export_patients(session=session, out=handle)
+                    try:
+                        handle = output.open("w", encoding="utf-8")
+                    except OSError as error:
+                        fail(f"--output: cannot write {output} ({error.strerror})")
+                    with handle:
+                        count = export_patients(
+                            session=session, out=cast(TextIO, CountingWriter(handle, progress, task))
+                        )
             err.print(f"exported {count} patients", highlight=False)
 
     @app.command("worklist")
     def worklist_command(
         as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
-        profile: Annotated[ProfileName, typer.Option("--profile")] = ProfileName.US,
-        format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.TEXT,
+        profile: Annotated[
+            ProfileName, typer.Option("--profile", help="Label profile: us (FDA label) or eu (EMA SmPC)")
+        ] = ProfileName.US,
+        format: Annotated[
+            ListFormat, typer.Option("--format", help="text, json or csv (one line per item)")
+        ] = ListFormat.TEXT,
         limit: Annotated[int | None, typer.Option("--limit", min=1, help="Rows to print (text)")] = None,
     ) -> None:
         """What is due, overdue or alarming across the registry, most urgent first."""
@@ -362,6 +435,8 @@ def register(app: typer.Typer) -> None:
         yes: Annotated[bool, typer.Option("--yes", help="Replace a registry that holds patients")] = False,
     ) -> None:
         """Replace the registry with a backup (checked first: integrity, schema, audit chain)."""
+        if not path.is_file():
+            fail(f"{path}: no such backup file")
         with registry(check_schema=False) as db:
             with store_errors(db):
                 if current_revision(db) is not None and not yes:
@@ -405,10 +480,13 @@ def register(app: typer.Typer) -> None:
 
     @patient_app.command("show")
     def patient_show(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
-        format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT,
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
+        format: Annotated[
+            ShowFormat, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = ShowFormat.TEXT,
     ) -> None:
-        """A patient's current timeline (JSON: the patient record in the published schema)."""
+        """A patient's chart: demographics, then each kind of record as a table (labs by name with
+        unit and range, infusions); JSON: the patient record in the published schema."""
         with registry() as db:
             with store_errors(db), db.reading() as session:
                 patient = load_patient(session=session, patient_id=patient_id)
@@ -418,43 +496,25 @@ def register(app: typer.Typer) -> None:
             if format is ShowFormat.JSON:
                 typer.echo(patient.to_json())
                 return
-            out.print(
-                f"[bold]{escape(patient.id)}[/] born {patient.birth_date}, {patient.sex.value}, "
-                f"{patient.indication.disease.value}"
-                + (f", site {escape(patient.site)}" if patient.site else "")
-            )
-            table = Table("kind", "record", "version", "date", "recorded", "by", "content")
-            for r in records:
-                content = json.dumps(
-                    {k: v for k, v in r.payload.items() if k not in ("id", "date")}, ensure_ascii=False
-                )
-                if r.kind == "patient":
-                    content = "[dim]demographics and indication (see --format json)[/]"
-                elif r.retracted:
-                    content = f"[dim]retracted: {escape(r.retraction_reason or '')}[/]"
-                else:
-                    content = escape(content if len(content) <= 70 else content[:67] + "...")
-                table.add_row(
-                    r.kind,
-                    escape(r.record_id),
-                    str(r.version),
-                    str(r.payload.get("date") or r.payload.get("start") or ""),
-                    r.recorded_at.strftime("%Y-%m-%d %H:%M"),
-                    escape(r.recorded_by),
-                    content,
-                )
-            out.print(table)
+            print_patient(patient, records, dt.date.today())
 
     @patient_app.command("retract")
     def patient_retract(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
-        kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS[1:])}")],
-        record_id: Annotated[str, typer.Argument(metavar="RECORD_ID")],
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
+        kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS[1:])}")],
+        record_id: RecordOption,
+        expected_version: Annotated[
+            int, typer.Option("--expected-version", min=1, help="The version you read (`patient history`)")
+        ],
         reason: Annotated[str, typer.Option("--reason", help="Why the record is withdrawn (kept for ever)")],
-        version: Annotated[int, typer.Option("--version", help="The version you read (`patient show`)")],
         actor: ActorOption = None,
     ) -> None:
-        """Retract a record (the registry never deletes): a new version with the reason."""
+        """Retract a record (the registry never deletes): a new version with the reason.
+
+        Exit code 1 when someone changed the record since the version you read.
+        """
+        if not reason.strip():
+            fail("--reason: say why the record is retracted")
         who, at = actor_of(actor), now()
         with registry() as db:
             with store_errors(db), db.writing() as session:
@@ -463,8 +523,8 @@ def register(app: typer.Typer) -> None:
                     patient_id=patient_id,
                     kind=kind,
                     record_id=record_id,
-                    reason=reason,
-                    expected_version=version,
+                    reason=reason.strip(),
+                    expected_version=expected_version,
                     actor=who,
                     at=at,
                 )
@@ -472,7 +532,7 @@ def register(app: typer.Typer) -> None:
 
     @patient_app.command("correct")
     def patient_correct(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
         kind: KindOption,
         record_id: RecordOption,
         expected_version: Annotated[
@@ -549,10 +609,12 @@ def register(app: typer.Typer) -> None:
 
     @patient_app.command("history")
     def patient_history(
-        patient_id: Annotated[str, typer.Argument(metavar="ID")],
+        patient_id: Annotated[str, typer.Argument(metavar="ID", help="The patient's id in the registry")],
         kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS)}")],
         record_id: RecordOption,
-        format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT,
+        format: Annotated[
+            ShowFormat, typer.Option("--format", help="text (for people) or json (for scripts)")
+        ] = ShowFormat.TEXT,
     ) -> None:
         """Every version of one record, oldest first, with who wrote it, when and why."""
         if kind not in KINDS:
@@ -597,3 +659,7 @@ def register(app: typer.Typer) -> None:
                 escape(content if len(content) <= 70 else content[:67] + "..."),
             )
         out.print(table)
+
+
+commands = typer.Typer(add_completion=False)
+register(commands)

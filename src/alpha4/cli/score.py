@@ -88,7 +88,9 @@ def hbi_command(
     complications: Annotated[
         int, typer.Option("--complications", min=0, max=8, help="Number of listed complications present")
     ],
-    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+    format: Annotated[
+        Format, typer.Option("--format", help="text (for people) or json (for scripts)")
+    ] = Format.TEXT,
 ) -> None:
     """Harvey-Bradshaw Index (<5 remission, 5-7 mild, 8-16 moderate, >16 severe)."""
     result = _compute(
@@ -133,7 +135,9 @@ def cdai_command(
     antidiarrheal: Annotated[
         bool, typer.Option("--antidiarrheal", help="Diphenoxylate or loperamide for diarrhoea this week")
     ] = False,
-    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+    format: Annotated[
+        Format, typer.Option("--format", help="text (for people) or json (for scripts)")
+    ] = Format.TEXT,
 ) -> None:
     """Crohn's Disease Activity Index (<150 remission, 150-220, 221-450, >450 severe)."""
     result = _compute(

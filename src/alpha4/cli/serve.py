@@ -13,13 +13,34 @@ import typer
 from .common import fail, out
 
 
+def first_admin_hint(database_url: str) -> str | None:
+    """What to do when nobody can sign in yet: the registry has no active admin."""
+    from alpha4.store import Database, StoreError, list_users
+    from alpha4.store.users import Role
+
+    db = Database(database_url)
+    try:
+        with db.reading() as session:
+            users = list_users(session=session)
+    except StoreError:
+        return None  # create_app has already said what is wrong with the registry
+    finally:
+        db.dispose()
+    if any(u.active and Role.ADMIN in u.roles for u in users):
+        return None
+    return (
+        "no active admin in this registry yet: nobody can sign in. Create the first one with "
+        "`alpha4 user create NAME --role admin` (the password is asked twice), then sign in at /login"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``serve`` to ``app``."""
 
     @app.command("serve")
     def serve(
         host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
-        port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+        port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port to listen on")] = 8000,
         demo: Annotated[
             bool,
             typer.Option(
@@ -61,6 +82,10 @@ def register(app: typer.Typer) -> None:
             application = create_app(settings, web=web, cds_demo=demo)
         except StoreError as error:
             fail(str(error))
+        if not demo:
+            hint = first_admin_hint(settings.database_url)
+            if hint:
+                out.print(f"[yellow]{hint}[/]", highlight=False)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         out.print(
             f"alpha4 on http://{host}:{port}/  (sign in at /login; API at /api/v1, OpenAPI /api/v1/openapi.json)"
@@ -68,3 +93,7 @@ def register(app: typer.Typer) -> None:
         uvicorn.run(
             application, host=host, port=port, access_log=False, log_level="info", server_header=False
         )
+
+
+commands = typer.Typer(add_completion=False)
+register(commands)

@@ -65,7 +65,7 @@ def read_password(from_stdin: bool) -> str:
 
 @app.command("create")
 def create_command(
-    username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The user's sign-in name")],
     role: Annotated[
         list[Role],
         typer.Option("--role", help="A role (repeat for several): " + ", ".join(r.value for r in Role)),
@@ -95,7 +95,11 @@ def create_command(
 
 
 @app.command("list")
-def list_command(format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.TEXT) -> None:
+def list_command(
+    format: Annotated[
+        ShowFormat, typer.Option("--format", help="text (for people) or json (for scripts)")
+    ] = ShowFormat.TEXT,
+) -> None:
     """Every user with their roles and whether they are active (never a password hash)."""
     with registry() as db, store_errors(db), db.reading() as session:
         users = list_users(session=session)
@@ -132,7 +136,8 @@ def list_command(format: Annotated[ShowFormat, typer.Option("--format")] = ShowF
 
 @app.command("deactivate")
 def deactivate_command(
-    username: Annotated[str, typer.Argument(metavar="USERNAME")], actor: ActorOption = None
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The user's sign-in name")],
+    actor: ActorOption = None,
 ) -> None:
     """Deactivate a user: no more sign-ins, open sessions and tokens stop at once (kept for the audit)."""
     who = actor_of(actor)
@@ -145,7 +150,8 @@ def deactivate_command(
 
 @app.command("reactivate")
 def reactivate_command(
-    username: Annotated[str, typer.Argument(metavar="USERNAME")], actor: ActorOption = None
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The user's sign-in name")],
+    actor: ActorOption = None,
 ) -> None:
     """Let a deactivated user sign in again, with the roles they had (check them with `user list`)."""
     who = actor_of(actor)
@@ -158,7 +164,7 @@ def reactivate_command(
 
 @app.command("roles")
 def roles_command(
-    username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The user's sign-in name")],
     role: Annotated[
         list[Role],
         typer.Option("--role", help="A role the user has from now on (repeat; exactly these roles)"),
@@ -177,7 +183,7 @@ def roles_command(
 
 @app.command("set-password")
 def set_password_command(
-    username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The user's sign-in name")],
     password_stdin: PasswordStdin = False,
     actor: ActorOption = None,
 ) -> None:

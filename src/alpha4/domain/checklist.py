@@ -60,3 +60,33 @@ QUESTIONS: tuple[str, ...] = (
     "pregnant_or_planning",
     "breastfeeding",
 )
+
+
+def checklist_json_schema() -> dict[str, object]:
+    """The JSON Schema (draft 2020-12) of the checklist answers file (`alpha4 assess --checklist`)."""
+    from .patient import SCHEMA_VERSION
+
+    schema: dict[str, object] = PreInfusionChecklist.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://alpha4.example/schema/checklist/{SCHEMA_VERSION}"
+    schema["description"] = (
+        "The nurse's pre-infusion screening answers: true (yes), false (no); "
+        "a question left out is not asked yet, never 'no'."
+    )
+    return schema
+
+
+EXAMPLE_ANSWERS: dict[str, object] = {
+    "date": "2025-06-01",
+    "authorization_verified": True,
+    "new_or_worsening_neurological_symptoms": False,
+    "immunocompromising_condition_or_medicine": False,
+    "serious_active_infection": False,
+    "steroids_past_month": False,
+    "pregnant_or_planning": False,
+    "breastfeeding": False,
+    "previous_infusion_reaction": False,
+    "medication_guide_given": True,
+    "clearances": [],
+}
+"""A complete set of answers with nothing to hold for (``alpha4 schema checklist --example``)."""

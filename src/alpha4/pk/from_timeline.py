@@ -23,6 +23,7 @@ import numpy as np
 from alpha4.domain import (
     AntibodyResult,
     DrugLevel,
+    Infusion,
     Medication,
     MedicineClass,
     MriScan,
@@ -130,8 +131,10 @@ def disease_activity(
     return None, ()
 
 
-def _latest_date(patient: Patient) -> dt.date:
-    dates = [i.date for i in patient.infusions] + [d.date for d in patient.drug_levels]
+def latest_date(patient: Patient, extra_levels: Sequence[DrugLevel] = ()) -> dt.date:
+    """The default evaluation date: the latest infusion or level, of the record or given besides
+    it (a level measured after the last recorded infusion is never left out)."""
+    dates = [i.date for i in patient.infusions] + [d.date for d in (*patient.drug_levels, *extra_levels)]
     if not dates:
         raise ValueError("the record has no infusion and no drug level")
     return max(dates)
@@ -188,7 +191,7 @@ def inputs_from_patient(
     ``extra_levels`` are measured levels not (yet) in the record, e.g. typed on the command line;
     they are checked like the record's own.
     """
-    as_of = as_of or _latest_date(patient)
+    as_of = as_of or latest_date(patient, extra_levels)
     infusions = [i for i in patient.infusions if i.date <= as_of]
     missing: list[str] = []
     caveats: list[str] = []
@@ -264,8 +267,19 @@ def inputs_from_patient(
             caveats=tuple(caveats),
             missing=tuple(missing),
             as_of=as_of,
+            current_interval_weeks=current_interval_weeks(patient, infusions),
         ),
     )
+
+
+def current_interval_weeks(patient: Patient, infusions: Sequence[Infusion]) -> float | None:
+    """The interval the patient is on: the prescribed extended interval, else the gap between
+    the last two infusions (in weeks, one decimal); ``None`` with fewer than two infusions."""
+    if patient.extended_interval_weeks:
+        return float(patient.extended_interval_weeks)
+    if len(infusions) < 2:
+        return None
+    return round((infusions[-1].date - infusions[-2].date).days / 7, 1)
 
 
 def plan_for_patient(

@@ -37,7 +37,8 @@ class PlanInputs:
     ``disease_activity``: relapse or new/enlarging/enhancing MRI lesions in the last 12 months;
     ``None`` when the record cannot tell. ``records``: one evidence item per record the inputs
     came from (infusions, levels, weights, antibody tests, scans, relapses). ``as_of``: the
-    evaluation date, stamped on the derived evidence.
+    evaluation date, stamped on the derived evidence. ``current_interval_weeks``: the interval
+    the patient is on (``None``: unknown), so the advice says which way to move.
     """
 
     covariates: Covariates
@@ -46,6 +47,7 @@ class PlanInputs:
     caveats: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     as_of: dt.date | None = None
+    current_interval_weeks: float | None = None
 
     @property
     def record_ids(self) -> tuple[str, ...]:
@@ -98,6 +100,9 @@ def _input_evidence(inputs: PlanInputs) -> list[EvidenceItem]:
     items += [derived("caveat", text, on) for text in inputs.caveats]
     items += [derived("missing", text, on) for text in inputs.missing]
     return items
+
+
+_SAME_INTERVAL_WEEKS = 0.5  # infusions a few days late or early are still "the same interval"
 
 
 def keeps_label_interval_for_antibodies(inputs: PlanInputs) -> bool:
@@ -267,24 +272,56 @@ def plan_interval(
         )
     probability = f"{100 * chosen.probability_below_target:.0f}%"
     low, high = chosen.interval_90_ug_per_ml
+    current = inputs.current_interval_weeks
     if chosen.interval_weeks <= label:
+        shorten = current is not None and current > label + _SAME_INTERVAL_WEEKS
         return planned(
             "PK_INTERVAL_KEEP_LABEL",
             f"Every {chosen.interval_weeks:g} weeks: predicted trough "
             f"{chosen.predicted_trough_ug_per_ml:.1f} µg/mL ({target_note}, "
-            f"probability below {probability}).",
+            f"probability below {probability})."
+            + (
+                f" The patient is on every {current:g} weeks: a longer interval than planned."
+                if shorten
+                else ""
+            ),
             label,
+            title=f"Return to every {label:g} weeks: a longer interval would fall below target"
+            if shorten
+            else None,
+            action=(
+                f"Shorten the interval from every {current:g} to every {label:g} weeks." if shorten else None
+            ),
         )
     weeks = chosen.interval_weeks
-    return planned(
-        "PK_INTERVAL_EXTEND",
+    predicted = (
         f"Predicted steady-state trough {chosen.predicted_trough_ug_per_ml:.1f} µg/mL "
         f"(90% interval {low:.1f}-{high:.1f}) every {weeks:g} weeks; {target_note}; "
-        f"probability below target {probability}. Extended-interval dosing is off-label in the US.",
+        f"probability below target {probability}."
+    )
+    confirm = "measure a trough before the next infusions to confirm."
+    if current is not None and current > weeks + _SAME_INTERVAL_WEEKS:  # on a longer interval already
+        return planned(
+            "PK_INTERVAL_EXTEND",
+            f"{predicted} The patient is on every {current:g} weeks, longer than the interval "
+            "predicted to keep the trough on target.",
+            weeks,
+            title=f"Every {weeks:g} weeks, shorter than the current {current:g}, keeps the trough on target",
+            action=f"Consider shortening from every {current:g} to every {weeks:g} weeks and {confirm}",
+        )
+    off_label = f"{predicted} Extended-interval dosing is off-label in the US."
+    if current is not None and abs(current - weeks) <= _SAME_INTERVAL_WEEKS:
+        return planned(
+            "PK_INTERVAL_EXTEND",
+            off_label,
+            weeks,
+            title=f"Every {weeks:g} weeks (the current interval) is predicted to keep the trough on target",
+            action=f"Keep every {weeks:g} weeks and {confirm}",
+        )
+    return planned(
+        "PK_INTERVAL_EXTEND",
+        off_label,
         weeks,
         title=f"Every {weeks:g} weeks is predicted to keep the trough on target",
-        action=(
-            f"Consider extending to every {weeks:g} weeks and measure a trough "
-            "before the next infusions to confirm."
-        ),
+        action=f"Consider extending to every {weeks:g} weeks and {confirm}",
     )
