@@ -157,3 +157,19 @@ def test_schema_patient_is_json_schema() -> None:
     schema = json.loads(out)
     assert code == 0 and schema["$schema"].endswith("2020-12/schema")
     assert "infusions" in schema["properties"] and "jcv_results" in schema["properties"]
+
+
+def test_knowledge_code_leads_to_the_rule_and_its_facts() -> None:
+    """Issue 15: a finding code leads to its rule, the facts it reads and their sources in one hop."""
+    result = runner.invoke(app, ["knowledge", "--code", "lab_liver_injury_stop", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    entry = json.loads(result.output)
+    assert entry["code"] == "LAB_LIVER_INJURY_STOP" and entry["gate"] == "stop"
+    assert entry["emitted_by"] == ["alpha4.rules.liver.liver_findings"]
+    facts = {f["id"]: f for f in entry["facts"]}
+    assert facts["lab.liver.transaminase_uln_multiple"]["value"] == 3.0
+    assert "Hepatotoxicity" in facts["lab.liver.discontinue"]["source"]
+    text = runner.invoke(app, ["knowledge", "--code", "LAB_LIVER_INJURY_STOP"])
+    assert text.exit_code == 0 and "emitted by: alpha4.rules.liver.liver_findings" in text.output
+    unknown = runner.invoke(app, ["knowledge", "--code", "NOT_A_CODE"])
+    assert unknown.exit_code == 2 and "unknown finding code" in unknown.output

@@ -53,10 +53,56 @@ def register(app: typer.Typer) -> None:
     @app.command("knowledge")
     def knowledge(
         format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.TEXT,
+        code: Annotated[
+            str | None,
+            typer.Option(
+                "--code",
+                help="One finding code (e.g. PML_SUSPECTED): the rule that emits it, the facts it reads, their sources",
+            ),
+        ] = None,
     ) -> None:
-        """List every clinical fact alpha4 applies, with its source."""
-        from alpha4.knowledge import all_facts
+        """List every clinical fact alpha4 applies, with its source (or, with --code, one finding's provenance)."""
+        from alpha4.knowledge import CATALOGUE, all_facts
 
+        if code is not None:
+            from alpha4.rules.code_index import EMITTED_BY, FACTS_READ
+            from alpha4.rules.codes import CODES
+
+            key = code.strip().upper()
+            if key not in CODES:
+                fail(
+                    f"--code: unknown finding code {code!r}; `alpha4 knowledge --format json` lists the facts"
+                )
+            spec = CODES[key]
+            facts = [CATALOGUE[k] for k in FACTS_READ.get(key, ()) if k in CATALOGUE]
+            entry = {
+                "code": key,
+                "title": spec.title,
+                "severity": spec.severity,
+                "gate": spec.gate,
+                "action": spec.action,
+                "emitted_by": list(EMITTED_BY.get(key, ())),
+                "facts": [
+                    {"id": f.key, "value": to_jsonable(f.value), "unit": f.unit, "source": f.source_text}
+                    for f in facts
+                ],
+            }
+            if format is Format.JSON:
+                print_json(entry)
+                return
+            out.print(
+                f"[bold]{key}[/]: {escape(spec.title)} ({spec.severity}; gate {spec.gate})", highlight=False
+            )
+            out.print(f"  action: {escape(spec.action)}", highlight=False)
+            for fn in entry["emitted_by"]:
+                out.print(f"  emitted by: {fn}", highlight=False)
+            for f in facts:
+                out.print(
+                    f"  fact {escape(f.key)} = {escape(fact_value_text(to_jsonable(f.value), f.unit))}",
+                    highlight=False,
+                )
+                out.print(f"    source: {escape(f.source_text)}", highlight=False)
+            return
         facts = all_facts()
         rows = [
             {
