@@ -37,7 +37,7 @@ class Lazy:
 COMMANDS: dict[str, Lazy] = {
     "assess": Lazy("core", "commands", "Assess one patient: infusion gate, findings, schedule and PML risk.", CLINICAL),
     "pml-risk": Lazy("core", "commands", "PML risk per 1,000 from the published table for one set of risk factors.", CLINICAL),
-    "knowledge": Lazy("core", "commands", "List every clinical fact alpha4 applies, with its source.", CLINICAL),
+    "knowledge": Lazy("core", "commands", "List every clinical fact alpha4 applies, with its source (or, with --code, one finding's provenance).", CLINICAL),
     "schema": Lazy("core", "commands", "Print the JSON Schema of a patient record or of the checklist answers.", CLINICAL),
     "demo": Lazy("demo", "commands", "Build a demo registry from a synthetic cohort and print its worklist, most urgent first.", REGISTRY),
     "worklist": Lazy("registry", "commands", "What is due, overdue or alarming across the registry, most urgent first.", REGISTRY),
