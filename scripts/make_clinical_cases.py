@@ -638,6 +638,169 @@ BOUNDARIES.update(
 )
 
 
+PLEX_ON_TEST_DAY = [
+    {
+        "id": "plex",
+        "name": "plasma exchange",
+        "medicine_class": "plasma_exchange",
+        "start": "2026-03-01",
+        "end": "2026-03-05",
+    }
+]
+CLEARED_UNCLASSIFIED = {
+    **ALL_CLEAR,
+    "clearances": [
+        {
+            "code": "INFUSION_REACTION_UNCLASSIFIED",
+            "reason": "headache only, reviewed: not allergic",
+            "prescriber": "dr-a",
+        }
+    ],
+}
+UNCLASSIFIED_14 = ending(28, 14)
+UNCLASSIFIED_14[3] = {**UNCLASSIFIED_14[3], "reaction": {"kind": "infusion_reaction", "grade": 1}}
+SWITCH_AT_SECOND = infusions("2025-12-08", 6)
+SWITCH_AT_SECOND[1:] = [{**i, "product": "tyruko"} for i in SWITCH_AT_SECOND[1:]]
+BRD = {"id": "brd", "date": "2026-05-25", "kind": "benefit_risk_discussion"}
+
+BOUNDARIES.update(
+    {
+        "itp-suspected-not-confirmed": (
+            {"adverse_events": [ae("ITP", "thrombocytopenia", confirmed=False)]},
+            ALL_CLEAR,
+        ),
+        "itp-resolved-before-natalizumab": (
+            {"adverse_events": [ae("ITP", "thrombocytopenia", day="2020-01-01", resolved_on="2020-06-01")]},
+            ALL_CLEAR,
+        ),
+        "itp-on-the-first-infusion-day-resolved": (
+            {"adverse_events": [ae("ITP", "thrombocytopenia", day="2025-12-08", resolved_on="2026-02-01")]},
+            ALL_CLEAR,
+        ),
+        "pml-excluded-on-the-day": (
+            {
+                "adverse_events": [
+                    ae("possible PML", "pml", day="2026-04-01", confirmed=False, resolved_on="2026-06-01")
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "ivig-ongoing": (
+            {"medications": [{"id": "iv", "name": "IVIG", "medicine_class": "ivig", "start": "2026-05-01"}]},
+            ALL_CLEAR,
+        ),
+        "ivig-ended-6-months-ago-jcv-unusable": (
+            {
+                "medications": [
+                    {
+                        "id": "iv",
+                        "name": "IVIG",
+                        "medicine_class": "ivig",
+                        "start": "2025-11-25",
+                        "end": "2025-12-01",
+                    }
+                ],
+                "jcv_results": [jcv("2026-01-15", "negative", 0.1)],
+            },
+            ALL_CLEAR,
+        ),
+        "jcv-indeterminate-after-negative-then-positive": (
+            {
+                "jcv_results": [
+                    jcv("2025-06-01", "negative", 0.1),
+                    jcv("2025-12-01", "positive", 0.8),
+                    jcv("2026-03-01", "indeterminate", 0.3),
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "jcv-immunowell-positive-low-index": (
+            {"jcv_results": [jcv("2026-03-01", "positive", 0.1, "immunowell")]},
+            ALL_CLEAR,
+        ),
+        "jcv-index-1.5-at-25-months": (
+            {
+                "infusions": infusions("2024-05-01", 27),
+                "jcv_results": [jcv("2026-03-01", "positive", 1.5)],
+                "authorizations": [*BASE["authorizations"], BRD],
+            },
+            ALL_CLEAR,
+        ),
+        "two-years-exactly-today": ({"infusions": infusions("2024-06-01", 26)}, ALL_CLEAR),
+        "jcv-negative-every-42-days": ({"infusions": ending(25, 13, 42)}, ALL_CLEAR),
+        "plex-started-on-the-jcv-test-day": ({"medications": PLEX_ON_TEST_DAY}, ALL_CLEAR),
+        "discontinued-today": (
+            {"discontinuation": {"id": "stop", "date": "2026-06-01", "reason": "patient choice"}},
+            None,
+        ),
+        "unclassified-reaction-cleared-at-infusion-15": (
+            {"infusions": UNCLASSIFIED_14},
+            CLEARED_UNCLASSIFIED,
+        ),
+        "antibody-positive-and-negative-same-day": (
+            {
+                "antibody_results": [
+                    {"id": "a1", "date": "2026-05-04", "positive": True},
+                    {"id": "a2", "date": "2026-05-04", "positive": False},
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "lymphocytes-at-the-upper-limit-on-treatment": (
+            {"labs": [*labs(), lab("2026-05-04", "26474-7", 4.0, "10*3/uL", low=1.0, high=4.0, id="ly")]},
+            ALL_CLEAR,
+        ),
+        "lymphocytes-above-the-upper-limit-on-treatment": (
+            {"labs": [*labs(), lab("2026-05-04", "26474-7", 4.1, "10*3/uL", low=1.0, high=4.0, id="ly")]},
+            ALL_CLEAR,
+        ),
+        "neutrophils-1.5-no-range": (
+            {"labs": [*labs(), lab("2026-05-04", "751-8", 1.5, "10*3/uL", id="neu")]},
+            ALL_CLEAR,
+        ),
+        "lymphocytes-at-the-upper-limit-after-16-weeks": (
+            {
+                **DISCONTINUED,
+                "labs": [lab("2026-02-24", "26474-7", 4.0, "10*3/uL", low=1.0, high=4.0, id="ly")],
+            },
+            None,
+        ),
+        "authorization-expires-today": (
+            {
+                "authorizations": [
+                    {"id": "enr", "date": "2025-12-01", "kind": "authorization"},
+                    {"id": "re", "date": "2026-05-20", "kind": "reassessment"},
+                ]
+            },
+            None,
+        ),
+        "eu-treated-after-mitoxantrone": (
+            {"prior_immunosuppressant_reported": True, "medications": MITOXANTRONE},
+            ALL_CLEAR,
+        ),
+        "new-start-lymphocytes-on-the-day-mitoxantrone-ended": (
+            {
+                **NEW_START,
+                "prior_immunosuppressant_reported": True,
+                "medications": MITOXANTRONE,
+                "labs": [*labs(), lab("2025-06-01", "26474-7", 2.0, "10*3/uL", low=1.0, high=4.0, id="ly")],
+            },
+            ALL_CLEAR,
+        ),
+        "new-start-lymphocytes-at-the-lower-limit-after-mitoxantrone": (
+            {
+                **NEW_START,
+                "prior_immunosuppressant_reported": True,
+                "medications": MITOXANTRONE,
+                "labs": labs(lymph=1.0),
+            },
+            ALL_CLEAR,
+        ),
+        "switch-at-the-second-infusion": ({"infusions": SWITCH_AT_SECOND}, ALL_CLEAR),
+    }
+)
+
+
 def write(name: str, case: dict[str, Any]) -> bool:
     path = CASES / f"{name}.yaml"
     if path.exists():

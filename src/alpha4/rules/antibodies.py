@@ -123,7 +123,7 @@ def _testing_indicated(ctx: Context, reading: AntibodyReading) -> list[Finding]:
     triggers += [
         evidence(r, "relapse on treatment")
         for r in ctx.relapses
-        if first is not None and first.date < r.date <= ctx.as_of and (since is None or r.date > since)
+        if first is not None and first.date < r.date and (since is None or r.date > since)
     ]
     if not triggers:
         return []

@@ -202,7 +202,7 @@ def _reactions(ctx: Context) -> list[Finding]:
                 )
             )
     for h in ctx.hypersensitivities:
-        if h.date > ctx.as_of or not h.to_natalizumab:
+        if not h.to_natalizumab:
             continue
         code = (
             "CONTRA_SERIOUS_HYPERSENSITIVITY" if h.severity.value == "severe" else "CONTRA_HYPERSENSITIVITY"

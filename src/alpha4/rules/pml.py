@@ -544,11 +544,10 @@ def _pml_events(ctx: Context) -> list[Finding]:
                 )
             )
     for scan in ctx.mri_scans:
-        if scan.date <= ctx.as_of and scan.pml_suspected:
+        if scan.pml_suspected:
             resolved = any(
                 s.date > scan.date and s.kind.value == "pml_workup" and not s.pml_suspected
                 for s in ctx.mri_scans
-                if s.date <= ctx.as_of
             )
             if not resolved:
                 found.append(

@@ -239,7 +239,7 @@ def panel_test(ctx: Context, panel: Panel) -> ScheduleItem | None:
 
 
 def mri(ctx: Context, pml: PmlAssessment) -> ScheduleItem | None:
-    scans = [s for s in ctx.mri_scans if s.date <= ctx.as_of]
+    scans = ctx.mri_scans
     if ctx.discontinued:
         return None
     if not scans:
@@ -440,8 +440,6 @@ def schedule_findings(ctx: Context, items: list[ScheduleItem]) -> list[Finding]:
             continue
         if item.status is not Status.OVERDUE:
             continue
-        if item.item == "mri" and item.last is None and ctx.infusion_count == 0:
-            continue
         code = OVERDUE_CODES.get(item.item)
         if code is None:  # reported by its own rule (e.g. the 2-year discussion, in pml.py)
             continue
@@ -507,7 +505,7 @@ def _authorization(ctx: Context, item: ScheduleItem, verified_at_chair: bool) ->
 def _baseline_mri(ctx: Context) -> list[Finding]:
     """Before the first infusion: a brain MRI recent enough to be the reference (profile's months)."""
     months = ctx.profile.baseline_mri_months
-    scans = [s for s in ctx.mri_scans if s.date <= ctx.as_of]
+    scans = ctx.mri_scans
     if not scans:
         return [
             finding(
