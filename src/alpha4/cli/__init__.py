@@ -21,6 +21,7 @@ from . import demo as _demo  # noqa: E402
 from . import fhir as _fhir  # noqa: E402
 from . import pk as _pk  # noqa: E402
 from . import registry as _registry  # noqa: E402
+from . import report as _report  # noqa: E402
 from . import score as _score  # noqa: E402
 from . import serve as _serve  # noqa: E402
 from . import users as _users  # noqa: E402
@@ -28,6 +29,7 @@ from . import users as _users  # noqa: E402
 _core.register(app)
 _demo.register(app)
 _registry.register(app)
+_report.register(app)
 _serve.register(app)
 app.add_typer(_fhir.app, name="fhir")
 app.add_typer(_pk.app, name="pk")
