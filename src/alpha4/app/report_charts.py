@@ -12,9 +12,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-W = 720
+W = 820
 ROW_H = 22
-LABEL_W = 300
+LABEL_W = 380
+LABEL_CHARS = 58
 RIGHT = 24
 
 
@@ -51,12 +52,14 @@ def forest_svg(
     ]
     for i in range(5):
         v = top * i / 4
-        text = f"{v * 100:.0f}%" if percent else f"{v:g}"
+        text = f"{v * 100:.0f}%" if percent else f"{v:.3g}"
         parts.append(f'<line class="grid" x1="{x(v):.1f}" x2="{x(v):.1f}" y1="20" y2="{height - 24}"/>')
         parts.append(f'<text class="tick" x="{x(v):.1f}" y="{height - 8}" text-anchor="middle">{text}</text>')
     for n, row in enumerate(rows):
         y = 30 + ROW_H * n + ROW_H / 2
         label = " · ".join(str(row.get(k) or "") for k in label_keys if row.get(k))
+        if len(label) > LABEL_CHARS:
+            label = label[: LABEL_CHARS - 1] + "…"
         parts.append(
             f'<text class="label" x="{LABEL_W - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>'
         )

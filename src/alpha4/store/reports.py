@@ -191,7 +191,7 @@ def summaries_as_of(session: Session, profile: str) -> dt.date | None:
 
 def _estimate_columns(per: str) -> tuple[Column, ...]:
     return (
-        Column("estimate", per, per),
+        Column("estimate", "Per 1,000" if per == "per_1000" else "Proportion", per),
         Column("low", "95% CI low", per),
         Column("high", "95% CI high", per),
     )
@@ -271,7 +271,8 @@ def _published(key: str, estimate: Estimate) -> tuple[str | None, str | None, tu
             f"{'seed' if f.id.endswith('.seed') else 'label'}: {'yes' if f.value.within(estimate.low, estimate.high) else 'no'}"
             for f in facts
         ]
-    return "; ".join(texts), "; ".join(within) or None, tuple(f.source_text for f in facts)
+    cited = tuple(dict.fromkeys(d for f in facts for d in (s.describe() for s in f.sources)))
+    return "; ".join(texts), "; ".join(within) or None, cited
 
 
 def _first_value(key: str) -> float | None:
@@ -369,7 +370,7 @@ def pml_report(session: Session, f: ReportFilter) -> Report:
         rank = (99, 99, 99)
         if table_fact is not None:
             table = table_fact.value
-            sources.add(table_fact.source_text)
+            sources.update(source.describe() for source in table_fact.sources)
             risk_row = table.row(RiskGroup(r.pml_group))
             band_index = next((i for i, b in enumerate(table.bands) if b.label == r.pml_band), None)
             if risk_row is not None and band_index is not None:

@@ -36,6 +36,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     delete,
     func,
@@ -356,8 +357,11 @@ def write_summaries(
             )
     if not pks:
         return 0
-    session.execute(delete(_S).where(_S.patient_pk.in_(pks), _S.profile.in_([p.name for p in chosen])))
-    session.execute(insert(_S), rows)
+    conn = session.connection()  # Core statements: the ORM's bulk path costs more than the rules here
+    table = PatientSummaryRow.__table__
+    assert isinstance(table, Table)
+    conn.execute(delete(table).where(table.c.patient_pk.in_(pks), table.c.profile.in_([p.name for p in chosen])))
+    conn.execute(insert(table), rows)
     return len(pks)
 
 
