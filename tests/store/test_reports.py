@@ -70,6 +70,8 @@ def test_safety_proportions_match_the_hand_count_and_the_exact_interval(registry
         assert (r["patients"], r["events"]) == (n, k), measure
         assert r["estimate"] == pytest.approx(k / n)
         assert (r["low"], r["high"]) == pytest.approx(clopper_pearson(k, n), abs=1e-9), measure
+        exact = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+        assert (r["low"], r["high"]) == pytest.approx((exact.low, exact.high), abs=1e-9), measure
     reaction = row(report, indication=ms, measure="Infusion reaction")
     assert (round(reaction["low"], 4), round(reaction["high"], 4)) == (0.0466, 0.508)
     assert reaction["published"] == "label ~24% (placebo 18%); seed ~22%"
@@ -95,6 +97,8 @@ def test_the_wilson_interval_is_scipys(registry: Database) -> None:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
     assert (r["low"], r["high"]) == pytest.approx((centre - half, centre + half), abs=1e-9)
+    wilson = stats.binomtest(3, 14).proportion_ci(confidence_level=0.95, method="wilson")
+    assert (r["low"], r["high"]) == pytest.approx((wilson.low, wilson.high), abs=1e-9)
 
 
 def test_pml_cases_per_1000_by_published_cell(registry: Database) -> None:

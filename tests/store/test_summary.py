@@ -11,6 +11,7 @@ from sqlalchemy import select
 from alpha4.domain import Discontinuation, Relapse
 from alpha4.knowledge import EU, US
 from alpha4.rules import assess
+from alpha4.rules.worklist import worklist_row
 from alpha4.store import Database, add_record, load_current_records, put_patients, retract_record
 from alpha4.store.summary import (
     COLUMNS,
@@ -54,6 +55,9 @@ def test_every_import_writes_one_row_per_profile_equal_to_the_rules_answer(db: D
             a = assess(patient, AS_OF, profile)
             assert stored[profile.name].gate == a.gate.decision.value
             assert stored[profile.name].gate_reasons == list(a.gate.reasons)
+            work = worklist_row(a)  # the worklist shows exactly the rules' row
+            assert stored[profile.name].worklist_items == [i.model_dump(mode="json") for i in work.items]
+            assert stored[profile.name].on_worklist is bool(work.items)
     j1 = rows(db, "j1")["us"]
     assert (j1.pml_case, j1.pml_group, j1.pml_band) == (
         True,

@@ -330,7 +330,7 @@ def safety_report(session: Session, f: ReportFilter) -> Report:
         f,
         summaries_as_of(session, f.profile),
         notes=(
-            f"95% intervals: {f.method.value} (scipy.stats.binomtest).",
+            f"95% intervals: {f.method.value} (statsmodels proportion_confint).",
             "Antibody proportions are among patients tested at least once; the others among treated patients.",
             "Patient-years: first infusion to discontinuation or the summaries' date.",
         ),
@@ -426,7 +426,7 @@ def pml_report(session: Session, f: ReportFilter) -> Report:
         f,
         summaries_as_of(session, f.profile),
         notes=(
-            f"Cases per 1,000 patients with a 95% {f.method.value} interval (scipy.stats.binomtest) x 1,000.",
+            f"Cases per 1,000 patients with a 95% {f.method.value} interval (statsmodels proportion_confint) x 1,000.",
             "Each patient counts once, in the cell of their JCV status, index, prior immunosuppressant use "
             "and infusions to date (for a case: on the day PML was diagnosed); the published figures are "
             "cumulative risks by exposure band, so a young registry's cells compare with them only roughly.",

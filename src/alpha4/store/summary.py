@@ -12,8 +12,10 @@ Each row says the day it was computed for (``as_of``) and the last day it holds 
 reads them). The policy is one day: many rules move with the calendar (ages, gestational weeks,
 result ages, windows), so a row is never trusted past the day it was computed for.
 
-The row holds what the clinic's worklist filters on (gate, reasons, next-due items with dates,
-PML band, status of each REMS item) and the de-identified facts the cohort reports count
+The row holds what the clinic's worklist shows and filters on (gate, reasons, the worklist row's
+items as :func:`alpha4.rules.worklist.worklist_row` builds them, next-due items with dates, the
+urgency keys, PML band and higher-risk flag, persistent antibodies, pregnancy or lactation, the
+status of each REMS item) and the de-identified facts the cohort reports count
 (indication, site, JCV status, exposure band, safety events, relapse counts and years, NEDA-3,
 disability worsening, Crohn's response). No name, no identifier beyond the registry key.
 """
@@ -61,6 +63,7 @@ from alpha4.rules.response_ms import (
     treatment_end,
 )
 from alpha4.rules.schedule import Status
+from alpha4.rules.worklist import worklist_row
 
 from .base import Base, UtcDateTime
 
@@ -98,6 +101,8 @@ class PatientSummaryRow(Base):
     critical_count: Mapped[int] = mapped_column(Integer, nullable=False)
     overdue_count: Mapped[int] = mapped_column(Integer, nullable=False)
     on_worklist: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    worklist_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
+    pregnancy_or_lactation: Mapped[bool] = mapped_column(Boolean, nullable=False)
     status_reauthorization: Mapped[str | None] = mapped_column(String(16))
     status_jcv: Mapped[str | None] = mapped_column(String(16))
     status_mri: Mapped[str | None] = mapped_column(String(16))
@@ -115,6 +120,7 @@ class PatientSummaryRow(Base):
     pml_case: Mapped[bool] = mapped_column(Boolean, nullable=False)
     # -- who, where, how long (de-identified) ------------------------------------------------------
     disease: Mapped[str] = mapped_column(String(32), nullable=False)
+    ms_course: Mapped[str | None] = mapped_column(String(32))
     site: Mapped[str | None] = mapped_column(String(200))
     sex: Mapped[str] = mapped_column(String(16), nullable=False)
     age_years: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -254,6 +260,7 @@ def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[s
     a PML case is counted in the risk cell the patient was in on the day PML was diagnosed.
     """
     a = assess(patient, as_of, profile)
+    row = worklist_row(a)
     pml_on = _pml_case(patient, as_of)
     at_case = assess(patient, pml_on, profile) if pml_on is not None else a
     risk = at_case.pml
@@ -288,7 +295,9 @@ def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[s
         "soonest_due": min((s.due for s in shown if s.due), default=None),
         "critical_count": sum(1 for f in a.findings if f.severity.value == "critical"),
         "overdue_count": sum(1 for s in a.schedule if s.status is Status.OVERDUE),
-        "on_worklist": bool(shown) or a.gate.decision.value != "go",
+        "on_worklist": bool(row.items),
+        "worklist_items": [i.model_dump(mode="json") for i in row.items],
+        "pregnancy_or_lactation": any("PREGNANCY" in f.code or "LACTATION" in f.code for f in a.findings),
         **{f"status_{col}": _most_urgent(a, names) for col, names in REMS_ITEMS.items()},
         "pml_risk_per_1000": a.pml.risk_per_1000 if a.pml else None,
         "pml_table": risk.table if risk else None,
@@ -299,6 +308,7 @@ def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[s
         "prior_immunosuppressant": _prior_is(patient, pml_on or as_of),
         "pml_case": pml_on is not None,
         "disease": patient.indication.disease.value,
+        "ms_course": patient.indication.ms_course.value if patient.indication.ms_course else None,
         "site": patient.site,
         "sex": patient.sex.value,
         "age_years": patient.age_on(as_of),

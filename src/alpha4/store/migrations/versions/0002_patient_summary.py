@@ -42,6 +42,8 @@ def _columns() -> list[sa.Column[Any]]:
         c("critical_count", integer(), nullable=False),
         c("overdue_count", integer(), nullable=False),
         c("on_worklist", boolean(), nullable=False),
+        c("worklist_items", sa.JSON(), nullable=False),
+        c("pregnancy_or_lactation", boolean(), nullable=False),
         *(
             c(f"status_{name}", text(16))
             for name in ("reauthorization", "jcv", "mri", "antibody", "labs", "follow_up")
@@ -55,6 +57,7 @@ def _columns() -> list[sa.Column[Any]]:
         c("prior_immunosuppressant", boolean()),
         c("pml_case", boolean(), nullable=False),
         c("disease", text(32), nullable=False),
+        c("ms_course", text(32)),
         c("site", text(200)),
         c("sex", text(16), nullable=False),
         c("age_years", integer(), nullable=False),
