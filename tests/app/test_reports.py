@@ -76,6 +76,9 @@ def test_filters_narrow_the_page(client: TestClient) -> None:
     bad = client.get("/reports/safety", params={"from": "2025-02-01", "to": "2025-01-01"})
     assert bad.status_code == 422 and "ends" in bad.text
     assert client.get("/reports/pml", params={"profile": "mars"}).status_code == 422
+    assert client.get("/reports/pml", params={"from": "2024-13-01"}).status_code == 422
+    empty = client.get("/reports/pml", params={"from": "", "to": "", "site": "", "indication": ""})
+    assert empty.status_code == 200  # the filter form sends empty fields
 
 
 def test_the_rest_endpoints_answer_aggregates(client: TestClient) -> None:

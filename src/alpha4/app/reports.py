@@ -86,9 +86,19 @@ def fresh(clinic: Clinic) -> None:
             refresh_stale(session=session, as_of=today, computed_at=clinic.clock())
 
 
+def _day(text: str | None, name: str) -> dt.date | None:
+    """A filter date; an empty field (the form sends ``from=``) means no bound."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def make_filter(
-    date_from: dt.date | None,
-    date_to: dt.date | None,
+    date_from: str | None,
+    date_to: str | None,
     indication: IndicationFilter,
     site: str | None,
     profile: ProfileFilter,
@@ -98,14 +108,18 @@ def make_filter(
         profile=profile.value,
         disease=indication.value or None,
         site=site.strip() if site and site.strip() else None,
-        date_from=date_from,
-        date_to=date_to,
+        date_from=_day(date_from, "from"),
+        date_to=_day(date_to, "to"),
         method=Method(interval.value),
     )
 
 
-FromQuery = Annotated[dt.date | None, Query(alias="from", description="start of the period")]
-ToQuery = Annotated[dt.date | None, Query(alias="to", description="end of the period")]
+FromQuery = Annotated[
+    str | None, Query(alias="from", max_length=10, description="start of the period (YYYY-MM-DD)")
+]
+ToQuery = Annotated[
+    str | None, Query(alias="to", max_length=10, description="end of the period (YYYY-MM-DD)")
+]
 SiteQuery = Annotated[str | None, Query(max_length=200)]
 
 
