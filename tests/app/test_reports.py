@@ -15,12 +15,11 @@ from fastapi.testclient import TestClient
 
 from alpha4.app.main import create_app
 from alpha4.settings import Settings
-from alpha4.store import Database, put_patients, upgrade
 from alpha4.store.reports import REPORTS
-from alpha4.store.users import Role, create_user
+from alpha4.store.users import Role
 from tests.report_cohort import AS_OF, AT, cohort
 
-from .conftest import PASSWORD, USERS, bearer, sign_in, web_settings
+from .conftest import PASSWORD, USERS, bearer, report_registry, sign_in, web_settings
 
 PATIENT_IDS = [p.id for p in cohort()]
 
@@ -28,16 +27,9 @@ PATIENT_IDS = [p.id for p in cohort()]
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     """The hand-computed cohort, seen on its own day (2025-01-01), one user per role."""
-    path = tmp_path / "reports.sqlite3"
-    db = Database(f"sqlite:///{path}")
-    upgrade(db)
-    with db.writing() as session:
-        put_patients(session=session, patients=cohort(), actor="setup", at=AT)
-        for role, name in USERS.items():
-            create_user(session=session, username=name, password=PASSWORD, roles=[role], actor="setup", at=AT)
-    db.dispose()
+    url = report_registry(tmp_path / "reports.sqlite3")
     app = create_app(
-        Settings(database_url=f"sqlite:///{path}"),
+        Settings(database_url=url),
         web=web_settings(),
         today=lambda: AS_OF,
         clock=lambda: AT,
@@ -128,18 +120,12 @@ def test_who_may_see_reports(client: TestClient) -> None:
 
 
 def test_a_day_later_the_reports_refresh_the_summaries_first(tmp_path: Path) -> None:
-    path = tmp_path / "later.sqlite3"
-    db = Database(f"sqlite:///{path}")
-    upgrade(db)
-    with db.writing() as session:
-        put_patients(session=session, patients=cohort(), actor="setup", at=AT)
-        create_user(
-            session=session, username="a1", password=PASSWORD, roles=[Role.ANALYST], actor="setup", at=AT
-        )
-    db.dispose()
+    url = report_registry(tmp_path / "later.sqlite3", (Role.ANALYST,))
     later = AS_OF + dt.timedelta(days=1)
-    app = create_app(Settings(database_url=f"sqlite:///{path}"), web=web_settings(), today=lambda: later)
+    app = create_app(Settings(database_url=url), web=web_settings(), today=lambda: later)
     with TestClient(app, base_url="https://testserver") as c:
-        token = c.post("/api/v1/token", data={"username": "a1", "password": PASSWORD}).json()["access_token"]
+        token = c.post("/api/v1/token", data={"username": USERS[Role.ANALYST], "password": PASSWORD}).json()[
+            "access_token"
+        ]
         report = c.get("/api/v1/reports/rems", headers={"Authorization": f"Bearer {token}"}).json()
     assert report["as_of"] == later.isoformat()

@@ -12,11 +12,10 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from alpha4.app.live import serve_in_background
 from alpha4.app.main import create_app
 from alpha4.settings import Settings
-from alpha4.store import Database, put_patients, upgrade
-from alpha4.store.users import Role, create_user
-from tests.report_cohort import AS_OF, AT, cohort
+from alpha4.store.users import Role
+from tests.report_cohort import AS_OF, cohort
 
-from .conftest import PASSWORD, USERS, web_settings
+from .conftest import PASSWORD, USERS, report_registry, web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
@@ -25,23 +24,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    path = tmp_path / "reports.sqlite3"
-    db = Database(f"sqlite:///{path}")
-    upgrade(db)
-    with db.writing() as session:
-        put_patients(session=session, patients=cohort(), actor="setup", at=AT)
-        create_user(
-            session=session,
-            username=USERS[Role.ANALYST],
-            password=PASSWORD,
-            roles=[Role.ANALYST],
-            actor="setup",
-            at=AT,
-        )
-    db.dispose()
-    app = create_app(
-        Settings(database_url=f"sqlite:///{path}"), web=web_settings(cookie_secure=False), today=lambda: AS_OF
-    )
+    url = report_registry(tmp_path / "reports.sqlite3", (Role.ANALYST,))
+    app = create_app(Settings(database_url=url), web=web_settings(cookie_secure=False), today=lambda: AS_OF)
     with serve_in_background(app) as url:
         yield url
 

@@ -96,24 +96,6 @@ def _day(text: str | None, name: str) -> dt.date | None:
         raise ValueError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def make_filter(
-    date_from: str | None,
-    date_to: str | None,
-    indication: IndicationFilter,
-    site: str | None,
-    profile: ProfileFilter,
-    interval: IntervalFilter,
-) -> ReportFilter:
-    return ReportFilter(
-        profile=profile.value,
-        disease=indication.value or None,
-        site=site.strip() if site and site.strip() else None,
-        date_from=_day(date_from, "from"),
-        date_to=_day(date_to, "to"),
-        method=Method(interval.value),
-    )
-
-
 FromQuery = Annotated[
     str | None, Query(alias="from", max_length=10, description="start of the period (YYYY-MM-DD)")
 ]
@@ -121,6 +103,31 @@ ToQuery = Annotated[
     str | None, Query(alias="to", max_length=10, description="end of the period (YYYY-MM-DD)")
 ]
 SiteQuery = Annotated[str | None, Query(max_length=200)]
+
+
+def report_filter(
+    date_from: FromQuery = None,
+    date_to: ToQuery = None,
+    indication: IndicationFilter = IndicationFilter.ANY,
+    site: SiteQuery = None,
+    profile: ProfileFilter = ProfileFilter.US,
+    interval: IntervalFilter = IntervalFilter.CLOPPER_PEARSON,
+) -> ReportFilter | str:
+    """The filters every report route takes; a message (answered 422) when they do not make sense."""
+    try:
+        return ReportFilter(
+            profile=profile.value,
+            disease=indication.value or None,
+            site=site.strip() if site and site.strip() else None,
+            date_from=_day(date_from, "from"),
+            date_to=_day(date_to, "to"),
+            method=Method(interval.value),
+        )
+    except ValueError as error:
+        return str(error)
+
+
+Filter = Annotated[ReportFilter | str, Depends(report_filter)]
 
 
 def plot(report: Report) -> Markup:
@@ -169,22 +176,11 @@ def reports_index(request: Request, clinic: ClinicDep, user: Viewer) -> Response
 
 
 @router.get("/reports/safety.pdf")
-def safety_pdf_download(
-    clinic: ClinicDep,
-    user: Viewer,
-    date_from: FromQuery = None,
-    date_to: ToQuery = None,
-    indication: IndicationFilter = IndicationFilter.ANY,
-    site: SiteQuery = None,
-    profile: ProfileFilter = ProfileFilter.US,
-    interval: IntervalFilter = IntervalFilter.CLOPPER_PEARSON,
-) -> Response:
+def safety_pdf_download(clinic: ClinicDep, user: Viewer, f: Filter) -> Response:
     from .report_pdf import safety_pdf
 
-    try:
-        f = make_filter(date_from, date_to, indication, site, profile, interval)
-    except ValueError as error:
-        return JSONResponse({"detail": str(error)}, status_code=422)
+    if isinstance(f, str):
+        return JSONResponse({"detail": f}, status_code=422)
     fresh(clinic)
     with clinic.db.reading() as session:
         reports = [run_report(session, n, f) for n in ("safety", "pml", "effectiveness")]
@@ -200,39 +196,14 @@ def safety_pdf_download(
 def _add_routes(name: str) -> None:
     spec = REPORTS[name]
 
-    def page(
-        request: Request,
-        clinic: ClinicDep,
-        user: Viewer,
-        date_from: FromQuery = None,
-        date_to: ToQuery = None,
-        indication: IndicationFilter = IndicationFilter.ANY,
-        site: SiteQuery = None,
-        profile: ProfileFilter = ProfileFilter.US,
-        interval: IntervalFilter = IntervalFilter.CLOPPER_PEARSON,
-    ) -> Response:
-        try:
-            f = make_filter(date_from, date_to, indication, site, profile, interval)
-        except ValueError as error:
-            return render(
-                request, "error.html", {"title": "Filter not valid", "message": str(error)}, status_code=422
-            )
+    def page(request: Request, clinic: ClinicDep, user: Viewer, f: Filter) -> Response:
+        if isinstance(f, str):
+            return render(request, "error.html", {"title": "Filter not valid", "message": f}, status_code=422)
         return _page(request, clinic, name, f)
 
-    def api(
-        clinic: ClinicDep,
-        user: Viewer,
-        date_from: FromQuery = None,
-        date_to: ToQuery = None,
-        indication: IndicationFilter = IndicationFilter.ANY,
-        site: SiteQuery = None,
-        profile: ProfileFilter = ProfileFilter.US,
-        interval: IntervalFilter = IntervalFilter.CLOPPER_PEARSON,
-    ) -> Any:
-        try:
-            f = make_filter(date_from, date_to, indication, site, profile, interval)
-        except ValueError as error:
-            return JSONResponse({"detail": str(error)}, status_code=422)
+    def api(clinic: ClinicDep, user: Viewer, f: Filter) -> Any:
+        if isinstance(f, str):
+            return JSONResponse({"detail": f}, status_code=422)
         fresh(clinic)
         with clinic.db.reading() as session:
             return ReportOut.model_validate(run_report(session, name, f).to_json())
