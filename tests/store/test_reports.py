@@ -224,3 +224,16 @@ def test_one_query_or_two_per_report_whatever_the_cohort(registry: Database) -> 
     assert len(queries) == 3 * 3 + 4 * 2
     assert all("patient_summary" in q for q in queries)
     assert not any("patient_id" in q for q in queries)
+
+
+def test_each_profile_reads_its_own_summaries_and_primary_table(registry: Database) -> None:
+    """The EU profile's primary PML table is Berger & Fox too (the SmPC table is shown beside it on
+    the patient's page); its summaries are its own rows, so a profile filter never mixes them."""
+    us = run(registry, "pml", ReportFilter(min_cell=1, profile="us"))
+    eu = run(registry, "pml", ReportFilter(min_cell=1, profile="eu"))
+    assert [(r["table"], r["exposure_band"], r["patients"], r["events"]) for r in eu.rows] == [
+        ("berger-fox-2016", "up to 24 months", 12, 0),
+        ("berger-fox-2016", "25-48 months", 4, 1),
+    ]
+    assert eu.rows == us.rows
+    assert eu.filters.profile == "eu"
