@@ -341,7 +341,7 @@ def safety_report(session: Session, f: ReportFilter) -> Report:
 def pml_report(session: Session, f: ReportFilter) -> Report:
     """PML cases per 1,000 treated by the published table's cell (JCV status, index band, prior
     immunosuppressant use, exposure band) beside the cell's published value. A case counts in the
-    cell the patient was in on the day PML was diagnosed."""
+    cell the patient was in when PML was diagnosed (the day before the diagnosis)."""
     query = (
         select(
             _S.pml_table,
@@ -428,7 +428,7 @@ def pml_report(session: Session, f: ReportFilter) -> Report:
         notes=(
             f"Cases per 1,000 patients with a 95% {f.method.value} interval (statsmodels proportion_confint) x 1,000.",
             "Each patient counts once, in the cell of their JCV status, index, prior immunosuppressant use "
-            "and infusions to date (for a case: on the day PML was diagnosed); the published figures are "
+            "and infusions to date (for a case: when PML was diagnosed); the published figures are "
             "cumulative risks by exposure band, so a young registry's cells compare with them only roughly.",
         ),
         sources=tuple(sorted(sources)),

@@ -257,12 +257,15 @@ def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[s
     """The summary row of one patient on ``as_of`` under ``profile`` (without the registry key).
 
     The gate, schedule and PML band are the rules' own answers (:func:`alpha4.rules.assess`);
-    a PML case is counted in the risk cell the patient was in on the day PML was diagnosed.
+    a PML case is counted in the risk cell the patient was in when PML was diagnosed (the rules'
+    answer on the day before: once PML is confirmed they give no risk).
     """
     a = assess(patient, as_of, profile)
     row = worklist_row(a)
     pml_on = _pml_case(patient, as_of)
-    at_case = assess(patient, pml_on, profile) if pml_on is not None else a
+    # the cell on the eve of the diagnosis: once PML is confirmed the rules no longer give a risk
+    before_case = pml_on - dt.timedelta(days=1) if pml_on is not None else None
+    at_case = assess(patient, before_case, profile) if before_case is not None else a
     risk = at_case.pml
     shown = [s for s in a.schedule if s.status in (Status.OVERDUE, Status.DUE, Status.DUE_SOON)]
     infusions = [i for i in patient.infusions if i.date <= as_of]
@@ -304,8 +307,8 @@ def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[s
         "pml_group": risk.group if risk else "unknown",
         "pml_band": risk.column if risk else None,
         "pml_higher_risk": a.pml_higher_risk,
-        "jcv_status": _jcv_status(patient, pml_on or as_of),
-        "prior_immunosuppressant": _prior_is(patient, pml_on or as_of),
+        "jcv_status": _jcv_status(patient, before_case or as_of),
+        "prior_immunosuppressant": _prior_is(patient, before_case or as_of),
         "pml_case": pml_on is not None,
         "disease": patient.indication.disease.value,
         "ms_course": patient.indication.ms_course.value if patient.indication.ms_course else None,
