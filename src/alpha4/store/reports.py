@@ -694,21 +694,13 @@ def infusion_report(session: Session, f: ReportFilter) -> Report:
         clauses.append(_T.date >= f.date_from)
     if f.date_to:
         clauses.append(_T.date <= f.date_to)
-    # Two levels instead of COUNT(DISTINCT): each patient's infusions per month first, then the
-    # months; PostgreSQL hashes both levels where COUNT(DISTINCT) sorts every group.
-    per_patient = (
-        select(_S.site.label("site"), year, month, func.count().label("n"))
+    found = session.execute(
+        select(_S.site, year, month, func.count(), func.count(func.distinct(_T.patient_pk)))
         .select_from(_T)
         .join(_S, and_(_S.patient_pk == _T.patient_pk))
         .where(*clauses)
-        .group_by(_S.site, year, month, _T.patient_pk)
-        .subquery()
-    )
-    p = per_patient.c
-    found = session.execute(
-        select(p.site, p.year, p.month, func.sum(p.n), func.count())
-        .group_by(p.site, p.year, p.month)
-        .order_by(p.site, p.year, p.month)
+        .group_by(_S.site, year, month)
+        .order_by(_S.site, year, month)
     ).all()
     rows = [
         suppress(
