@@ -142,7 +142,7 @@ def time_writes(db: Database, count: int) -> tuple[float, float]:
     spent = [0.0]
     original = summary_module.write_summaries
 
-    def timed(**kwargs: Any) -> int:
+    def timed(**kwargs: Any) -> Any:
         t0 = time.perf_counter()
         try:
             return original(**kwargs)

@@ -152,3 +152,32 @@ def test_a_patient_without_a_summary_is_stale(db: Database) -> None:
     with db.writing() as session:
         assert refresh_stale(session=session, as_of=AS_OF, computed_at=AT).patients == 4
     assert set(rows(db, "m1")) == {"us", "eu"}
+
+
+def test_a_rules_failure_never_blocks_the_write_and_leaves_the_summary_stale(
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from alpha4.store import summary
+
+    real = summary.summary_values
+
+    def failing(patient: object, as_of: dt.date, profile: object) -> dict[str, object]:
+        if getattr(patient, "id", None) == "m2":
+            raise RuntimeError("a rule broke")
+        return real(patient, as_of, profile)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(summary, "summary_values", failing)
+    with db.writing() as session:
+        results = put_patients(session=session, patients=cohort()[:3], actor="tester", at=AT)
+    assert [type(r).__name__ for r in results] == ["PutResult"] * 3  # all three written
+    assert set(rows(db, "m1")) == {"us", "eu"} and rows(db, "m2") == {}
+    assert "could not be computed (RuntimeError)" in caplog.text  # the type only: no patient data
+    assert "m2" not in caplog.text and "a rule broke" not in caplog.text
+    with db.writing() as session:
+        assert count_stale(session=session, as_of=AS_OF) == 1
+        result = refresh_stale(session=session, as_of=AS_OF, computed_at=AT)
+    assert (result.patients, result.failed) == (0, 1)  # tried once, still stale, no endless loop
+    monkeypatch.setattr(summary, "summary_values", real)
+    with db.writing() as session:
+        assert refresh_stale(session=session, as_of=AS_OF, computed_at=AT).patients == 1
+    assert set(rows(db, "m2")) == {"us", "eu"}

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,7 @@ from alpha4.rules.worklist import worklist_row
 
 from .base import Base, UtcDateTime
 
+log = logging.getLogger("alpha4.summary")
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 VALIDITY_DAYS = 1
 """A summary holds for the day it was computed for only (see the module docstring)."""
@@ -356,26 +358,40 @@ def write_summaries(
     as_of: dt.date,
     computed_at: dt.datetime,
     profiles: Iterable[Profile] | None = None,
-) -> int:
+) -> list[int]:
     """Recompute and replace the summary rows of the given ``(registry key, patient)`` pairs
-    under every profile; returns the number of patients written. Two statements per call."""
+    under every profile (two statements per call); returns the keys whose summary could not be
+    computed.
+
+    A failure of the rules never blocks the clinical write that triggered it: that patient is
+    left without a summary, so it counts as stale (:func:`count_stale`) and is retried by the next
+    refresh, and the failure is logged by registry key only (no patient data in logs).
+    """
     chosen = list(profiles) if profiles is not None else list(PROFILES.values())
     rows: list[dict[str, Any]] = []
     pks: list[int] = []
+    failed: list[int] = []
     for pk, patient in patients:
         pks.append(pk)
-        for profile in chosen:
-            rows.append(
-                {"patient_pk": pk, "computed_at": computed_at, **summary_values(patient, as_of, profile)}
-            )
+        try:
+            values = [summary_values(patient, as_of, profile) for profile in chosen]
+        except Exception as error:  # any rules failure: keep the write, leave this summary missing
+            # the type only: an exception's message or traceback may quote the patient's data
+            log.error("the summary of registry key %s could not be computed (%s)", pk, type(error).__name__)
+            failed.append(pk)
+            continue
+        rows += [{"patient_pk": pk, "computed_at": computed_at, **v} for v in values]
     if not pks:
-        return 0
+        return failed
     conn = session.connection()  # Core statements: the ORM's bulk path costs more than the rules here
     table = PatientSummaryRow.__table__
     assert isinstance(table, Table)
-    conn.execute(delete(table).where(table.c.patient_pk.in_(pks), table.c.profile.in_([p.name for p in chosen])))
-    conn.execute(insert(table), rows)
-    return len(pks)
+    conn.execute(
+        delete(table).where(table.c.patient_pk.in_(pks), table.c.profile.in_([p.name for p in chosen]))
+    )
+    if rows:
+        conn.execute(insert(table), rows)
+    return failed
 
 
 def refresh_written(*, session: Session, pk: int, patient: Patient, at: dt.datetime) -> None:
@@ -387,9 +403,12 @@ def refresh_written(*, session: Session, pk: int, patient: Patient, at: dt.datet
 class RefreshResult:
     patients: int
     as_of: dt.date
+    failed: int = 0  # patients whose summary could not be computed (still stale, logged)
 
 
-def stale_patient_pks(*, session: Session, as_of: dt.date, limit: int | None = None) -> list[int]:
+def stale_patient_pks(
+    *, session: Session, as_of: dt.date, limit: int | None = None, skip: Collection[int] = ()
+) -> list[int]:
     """Registry keys of patients with a missing or expired summary (under any profile), in key order."""
     from .timeline import PatientRow
 
@@ -400,6 +419,8 @@ def stale_patient_pks(*, session: Session, as_of: dt.date, limit: int | None = N
         .having(func.count() >= len(PROFILES))
     )
     query = select(PatientRow.pk).where(PatientRow.pk.not_in(fresh)).order_by(PatientRow.pk)
+    if skip:
+        query = query.where(PatientRow.pk.not_in(list(skip)))
     if limit is not None:
         query = query.limit(limit)
     return list(session.execute(query).scalars())
@@ -435,6 +456,7 @@ def refresh_stale(
     from .timeline import PatientRow, _timeline, current_records
 
     done, after = 0, 0
+    failed: list[int] = []
     while True:
         if everyone:
             pks = list(
@@ -446,11 +468,11 @@ def refresh_stale(
                 ).scalars()
             )
         else:
-            pks = [pk for pk in stale_patient_pks(session=session, as_of=as_of, limit=chunk_size)]
+            pks = stale_patient_pks(session=session, as_of=as_of, limit=chunk_size, skip=failed)
         if not pks:
-            return RefreshResult(done, as_of)
+            return RefreshResult(done - len(failed), as_of, len(failed))
         records = current_records(session=session, pks=pks)
-        write_summaries(
+        failed += write_summaries(
             session=session,
             patients=((pk, _timeline(records[pk])) for pk in pks),
             as_of=as_of,
