@@ -10,6 +10,7 @@ changing an expected answer is a reviewed step (``clinical_case.py --write``).
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,72 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.clinical_case import CASES, ROOT, answer, dump, run_case
 from tests.helpers import infusions, jcv, lab, record
+from tests.timelines import ALL_CLEAR, AS_OF, BASE, ae, labs, reaction
 
 EXAMPLES_AS_OF = "2026-11-24"
-AS_OF = "2026-06-01"
-BASE: dict[str, Any] = {
-    "infusions": infusions("2025-12-08", 6),
-    "jcv_results": [jcv("2026-03-01", "negative", 0.1)],
-    "mri_scans": [{"id": "m", "date": "2025-11-15"}],
-    "authorizations": [
-        {"id": "enr", "date": "2025-12-01", "kind": "enrollment"},
-        {"id": "auth", "date": "2026-05-20", "kind": "authorization"},
-        {"id": "re", "date": "2026-05-20", "kind": "reassessment"},
-    ],
-    "labs": [
-        lab("2026-05-04", "1742-6", 25, "U/L", high=40, id="alt"),
-        lab("2026-05-04", "777-3", 250, "10*3/uL", low=150, high=400, id="plt"),
-    ],
-    "antibody_results": [{"id": "ab", "date": "2026-05-04", "positive": False}],
-}
-ALL_CLEAR = {
-    "authorization_verified": True,
-    "new_or_worsening_neurological_symptoms": False,
-    "immunocompromising_condition_or_medicine": False,
-    "serious_active_infection": False,
-    "steroids_past_month": False,
-    "pregnant_or_planning": False,
-    "breastfeeding": False,
-}
-
-
-def ae(term: str, category: str, day: str = "2026-05-10", **kw: Any) -> dict[str, Any]:
-    return {
-        "id": "ae-" + "".join(c for c in term[:12] if c.isalnum()),
-        "date": day,
-        "category": category,
-        "term": term,
-        **kw,
-    }
-
-
-def labs(
-    alt: float = 25,
-    bili: float | None = None,
-    alp: float | None = None,
-    plt: float = 250,
-    plt_low: float | None = 150,
-    lymph: float | None = None,
-) -> list[dict[str, Any]]:
-    out = [
-        lab("2026-05-04", "1742-6", alt, "U/L", high=40, id="alt"),
-        lab("2026-05-04", "777-3", plt, "10*3/uL", low=plt_low, high=400, id="plt"),
-    ]
-    if bili is not None:
-        out.append(lab("2026-05-04", "1975-2", bili, "mg/dL", high=1.2, id="bili"))
-    if alp is not None:
-        out.append(lab("2026-05-04", "6768-6", alp, "U/L", high=120, id="alp"))
-    if lymph is not None:
-        out.append(lab("2026-05-04", "26474-7", lymph, "10*3/uL", low=1.0, high=4.0, id="ly"))
-    return out
-
-
-def reaction(kind: str, grade: int, *manifestations: str) -> list[dict[str, Any]]:
-    inf = infusions("2025-12-08", 6)
-    inf[4] = {**inf[4], "reaction": {"kind": kind, "grade": grade, "manifestations": list(manifestations)}}
-    return inf
-
-
 IFN = [
     {"id": "ifn", "name": "interferon beta-1a", "medicine_class": "interferon_beta", "start": "2025-01-01"}
 ]
@@ -123,18 +61,33 @@ BOUNDARIES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
         {"adverse_events": [ae("jaundice", "liver_injury", resolved_on="2026-05-20")]},
         ALL_CLEAR,
     ),
-    "hepatitis-resolved-go": ({"adverse_events": [ae("hepatitis", "liver_injury", resolved_on="2026-05-20")]},
-                              ALL_CLEAR),
-    "hepatitis-a-before-natalizumab-go": ({"adverse_events": [ae("hepatitis A", "liver_injury", day="2010-01-01",
-                                                                 serious=True, resolved_on="2010-03-01")]},
-                                          ALL_CLEAR),
+    "hepatitis-resolved-go": (
+        {"adverse_events": [ae("hepatitis", "liver_injury", resolved_on="2026-05-20")]},
+        ALL_CLEAR,
+    ),
+    "hepatitis-a-before-natalizumab-go": (
+        {
+            "adverse_events": [
+                ae("hepatitis A", "liver_injury", day="2010-01-01", serious=True, resolved_on="2010-03-01")
+            ]
+        },
+        ALL_CLEAR,
+    ),
     "jaundice-on-the-first-infusion-day-resolved-stop": (
-        {"adverse_events": [ae("jaundice", "liver_injury", day="2025-12-08", resolved_on="2026-01-10")]}, ALL_CLEAR),
+        {"adverse_events": [ae("jaundice", "liver_injury", day="2025-12-08", resolved_on="2026-01-10")]},
+        ALL_CLEAR,
+    ),
     "jaundice-the-day-before-the-first-infusion-resolved-go": (
-        {"adverse_events": [ae("jaundice", "liver_injury", day="2025-12-07", resolved_on="2026-01-10")]}, ALL_CLEAR),
+        {"adverse_events": [ae("jaundice", "liver_injury", day="2025-12-07", resolved_on="2026-01-10")]},
+        ALL_CLEAR,
+    ),
     "new-start-with-old-resolved-jaundice": (
-        {**NEW_START, "adverse_events": [ae("jaundice", "liver_injury", day="2015-03-01", resolved_on="2015-05-01")]},
-        ALL_CLEAR),
+        {
+            **NEW_START,
+            "adverse_events": [ae("jaundice", "liver_injury", day="2015-03-01", resolved_on="2015-05-01")],
+        },
+        ALL_CLEAR,
+    ),
     "liver-range-missing": (
         {"labs": [lab("2026-05-04", "1742-6", 25, "U/L", id="alt"), labs()[1]]},
         ALL_CLEAR,
@@ -371,6 +324,316 @@ BOUNDARIES.update(
         ),
         "mri-overdue": ({"mri_scans": [{"id": "m", "date": "2024-11-15"}]}, ALL_CLEAR),
         "reassessment-overdue": ({"authorizations": BASE["authorizations"][:2]}, ALL_CLEAR),
+    }
+)
+
+
+def ending(days_before: int, count: int = 6, every: int = 28) -> list[dict[str, Any]]:
+    """``count`` infusions every ``every`` days, the last ``days_before`` days before AS_OF."""
+    last = dt.date.fromisoformat(AS_OF) - dt.timedelta(days=days_before)
+    return infusions((last - dt.timedelta(days=every * (count - 1))).isoformat(), count, every)
+
+
+def jcv_tested(day: str, status: str = "negative", index: float | None = 0.1) -> dict[str, Any]:
+    return {"jcv_results": [jcv(day, status, index)]}
+
+
+POSITIVE_LOW = [jcv("2026-03-01", "positive", 0.8)]
+DISCONTINUED = {
+    "infusions": infusions("2025-06-16", 6),
+    "discontinuation": {"id": "stop", "date": "2025-12-01", "reason": "patient choice"},
+}
+CD_NEW = {**CROHNS, "infusions": infusions("2026-02-09", 4)}
+
+
+def cd_scores(index: str, base: float, week12: float) -> list[dict[str, Any]]:
+    return [
+        {"id": "s0", "date": "2026-02-02", "index": index, "score": base},
+        {"id": "s12", "date": "2026-05-04", "index": index, "score": week12},
+    ]
+
+
+def prednisone(start: str, end: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": "pred",
+            "name": "prednisone",
+            "medicine_class": "corticosteroid",
+            "route": "oral",
+            "start": start,
+            "end": end,
+        }
+    ]
+
+
+BOUNDARIES.update(
+    {
+        "infusion-due-35-days-after-the-last": ({"infusions": ending(35)}, ALL_CLEAR),
+        "infusion-overdue-36-days-after-the-last": ({"infusions": ending(36)}, ALL_CLEAR),
+        "gap-89-days-before-re-dosing": ({"infusions": ending(89)}, ALL_CLEAR),
+        "gap-90-days-before-re-dosing": ({"infusions": ending(90)}, ALL_CLEAR),
+        "jcv-positive-every-35-days": (
+            {"infusions": ending(25, 17, 35), "jcv_results": POSITIVE_LOW},
+            ALL_CLEAR,
+        ),
+        "jcv-positive-every-36-days-eid": (
+            {"infusions": ending(25, 16, 36), "jcv_results": POSITIVE_LOW},
+            ALL_CLEAR,
+        ),
+        "jcv-positive-every-84-days-eid": (
+            {"infusions": ending(25, 7, 84), "jcv_results": POSITIVE_LOW},
+            ALL_CLEAR,
+        ),
+        "jcv-positive-every-85-days": (
+            {"infusions": ending(25, 7, 85), "jcv_results": POSITIVE_LOW},
+            ALL_CLEAR,
+        ),
+        "age-exactly-18": ({"birth_date": "2008-06-01"}, ALL_CLEAR),
+        "age-17-tomorrow-18": ({"birth_date": "2008-06-02"}, ALL_CLEAR),
+        "age-exactly-65": ({"birth_date": "1961-06-01"}, ALL_CLEAR),
+        "age-64-tomorrow-65": ({"birth_date": "1961-06-02"}, ALL_CLEAR),
+        "infused-at-gestational-week-28": (
+            {
+                "pregnancies": [
+                    {"id": "preg", "date": "2026-03-30", "status": "pregnant", "gestational_weeks": 24}
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "infused-at-gestational-week-27-6": (
+            {
+                "pregnancies": [
+                    {"id": "preg", "date": "2026-03-30", "status": "pregnant", "gestational_weeks": 23.857}
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "jcv-14-days-after-plasma-exchange": (
+            {
+                "medications": [
+                    {
+                        "id": "plex",
+                        "name": "plasma exchange",
+                        "medicine_class": "plasma_exchange",
+                        "start": "2026-02-10",
+                        "end": "2026-02-15",
+                    }
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "jcv-13-days-after-plasma-exchange": (
+            {
+                "medications": [
+                    {
+                        "id": "plex",
+                        "name": "plasma exchange",
+                        "medicine_class": "plasma_exchange",
+                        "start": "2026-02-10",
+                        "end": "2026-02-16",
+                    }
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "jcv-6-months-after-ivig": (
+            {
+                "medications": [
+                    {
+                        "id": "iv",
+                        "name": "IVIG",
+                        "medicine_class": "ivig",
+                        "start": "2025-08-28",
+                        "end": "2025-09-01",
+                    }
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "jcv-6-months-less-a-day-after-ivig": (
+            {
+                "medications": [
+                    {
+                        "id": "iv",
+                        "name": "IVIG",
+                        "medicine_class": "ivig",
+                        "start": "2025-08-28",
+                        "end": "2025-09-02",
+                    }
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "antibody-0.5-ug-per-ml-is-positive": (
+            {
+                "antibody_results": [
+                    {"id": "ab", "date": "2026-05-04", "positive": False, "concentration_ug_per_ml": 0.5}
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "antibody-0.49-ug-per-ml-is-negative": (
+            {
+                "antibody_results": [
+                    {"id": "ab", "date": "2026-05-04", "positive": False, "concentration_ug_per_ml": 0.49}
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "antibodies-positive-41-days-apart": (
+            {
+                "antibody_results": [
+                    {"id": "a1", "date": "2026-03-24", "positive": True},
+                    {"id": "a2", "date": "2026-05-04", "positive": True},
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "antibodies-positive-42-days-apart": (
+            {
+                "antibody_results": [
+                    {"id": "a1", "date": "2026-03-23", "positive": True},
+                    {"id": "a2", "date": "2026-05-04", "positive": True},
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "lymphocytes-raised-16-weeks-after-the-last-dose": (
+            {
+                **DISCONTINUED,
+                "labs": [lab("2026-02-23", "26474-7", 5.0, "10*3/uL", low=1.0, high=4.0, id="ly")],
+            },
+            None,
+        ),
+        "lymphocytes-raised-16-weeks-and-a-day-after-the-last-dose": (
+            {
+                **DISCONTINUED,
+                "labs": [lab("2026-02-24", "26474-7", 5.0, "10*3/uL", low=1.0, high=4.0, id="ly")],
+            },
+            None,
+        ),
+        "neutrophils-1.6-no-range": (
+            {"labs": [*labs(), lab("2026-05-04", "751-8", 1.6, "10*3/uL", id="neu")]},
+            ALL_CLEAR,
+        ),
+        "neutrophils-1.49-no-range": (
+            {"labs": [*labs(), lab("2026-05-04", "751-8", 1.49, "10*3/uL", id="neu")]},
+            ALL_CLEAR,
+        ),
+        "crohns-cdai-fall-70-at-week-12": (
+            {**CD_NEW, "crohns_scores": cd_scores("cdai", 300, 230)},
+            ALL_CLEAR,
+        ),
+        "crohns-cdai-fall-69-at-week-12": (
+            {**CD_NEW, "crohns_scores": cd_scores("cdai", 300, 231)},
+            ALL_CLEAR,
+        ),
+        "crohns-hbi-fall-3-at-week-12": ({**CD_NEW, "crohns_scores": cd_scores("hbi", 10, 7)}, ALL_CLEAR),
+        "crohns-hbi-fall-2-at-week-12": ({**CD_NEW, "crohns_scores": cd_scores("hbi", 10, 8)}, ALL_CLEAR),
+        "crohns-steroids-off-at-6-months": (
+            {**CROHNS, "medications": prednisone("2025-05-01", "2025-12-16")},
+            ALL_CLEAR,
+        ),
+        "crohns-steroids-off-a-day-after-6-months": (
+            {**CROHNS, "medications": prednisone("2025-05-01", "2025-12-17")},
+            ALL_CLEAR,
+        ),
+        "crohns-steroids-91-days-this-year": (
+            {**CROHNS, "medications": prednisone("2026-01-10", "2026-04-10")},
+            ALL_CLEAR,
+        ),
+        "crohns-steroids-92-days-this-year": (
+            {**CROHNS, "medications": prednisone("2026-01-10", "2026-04-11")},
+            ALL_CLEAR,
+        ),
+        "jcv-retest-due-28-days-ago": (jcv_tested("2025-11-04"), ALL_CLEAR),
+        "jcv-retest-due-29-days-ago-overdue": (jcv_tested("2025-11-03"), ALL_CLEAR),
+        "jcv-retest-due-in-14-days": (jcv_tested("2025-12-15"), ALL_CLEAR),
+        "jcv-retest-due-in-15-days": (jcv_tested("2025-12-16"), ALL_CLEAR),
+        "jcv-positive-index-1.5": ({"jcv_results": [jcv("2026-03-01", "positive", 1.5)]}, ALL_CLEAR),
+        "jcv-positive-index-1.51": ({"jcv_results": [jcv("2026-03-01", "positive", 1.51)]}, ALL_CLEAR),
+        "jcv-positive-index-0.9": ({"jcv_results": [jcv("2026-03-01", "positive", 0.9)]}, ALL_CLEAR),
+        "jcv-positive-index-0.91": ({"jcv_results": [jcv("2026-03-01", "positive", 0.91)]}, ALL_CLEAR),
+        "higher-risk-24-months": (
+            {
+                "infusions": infusions("2024-06-01", 27),
+                "jcv_results": [jcv("2026-03-01", "positive", 1.6)],
+                "authorizations": [
+                    *BASE["authorizations"],
+                    {"id": "brd", "date": "2026-05-25", "kind": "benefit_risk_discussion"},
+                ],
+            },
+            ALL_CLEAR,
+        ),
+        "higher-risk-25-months": (
+            {
+                "infusions": infusions("2024-05-01", 28),
+                "jcv_results": [jcv("2026-03-01", "positive", 1.6)],
+                "authorizations": [
+                    *BASE["authorizations"],
+                    {"id": "brd", "date": "2026-05-25", "kind": "benefit_risk_discussion"},
+                ],
+            },
+            ALL_CLEAR,
+        ),
+        "exposure-72-infusions": ({"infusions": ending(28, 72)}, ALL_CLEAR),
+        "exposure-73-infusions": ({"infusions": ending(28, 73)}, ALL_CLEAR),
+        "benefit-risk-discussed-14-days-before-2-years": (
+            {
+                **LONG,
+                "authorizations": [
+                    *BASE["authorizations"],
+                    {"id": "brd", "date": "2025-11-27", "kind": "benefit_risk_discussion"},
+                ],
+            },
+            ALL_CLEAR,
+        ),
+        "benefit-risk-discussed-15-days-before-2-years": (
+            {
+                **LONG,
+                "authorizations": [
+                    *BASE["authorizations"],
+                    {"id": "brd", "date": "2025-11-26", "kind": "benefit_risk_discussion"},
+                ],
+            },
+            ALL_CLEAR,
+        ),
+        "mri-suspects-pml": (
+            {
+                "mri_scans": [
+                    {"id": "m0", "date": "2025-11-15"},
+                    {"id": "m1", "date": "2026-04-01", "pml_suspected": True},
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "mri-pml-suspicion-excluded-by-work-up": (
+            {
+                "mri_scans": [
+                    {"id": "m0", "date": "2025-11-15"},
+                    {"id": "m1", "date": "2026-04-01", "pml_suspected": True},
+                    {"id": "m2", "date": "2026-05-01", "kind": "pml_workup", "pml_suspected": False},
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "neurological-symptoms-ongoing": (
+            {"adverse_events": [ae("new hemiparesis for 5 days", "neurological_symptoms")]},
+            ALL_CLEAR,
+        ),
+        "neurological-symptoms-resolved": (
+            {
+                "adverse_events": [
+                    ae("new hemiparesis for 5 days", "neurological_symptoms", resolved_on="2026-05-20")
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "checklist-one-question-open": ({}, {k: v for k, v in ALL_CLEAR.items() if k != "breastfeeding"}),
+        "discontinuation-dated-after-as-of": (
+            {"discontinuation": {"id": "stop", "date": "2026-06-02", "reason": "planned switch"}},
+            ALL_CLEAR,
+        ),
     }
 )
 

@@ -48,12 +48,18 @@ def answer(a: Assessment) -> dict[str, Any]:
     """The full clinical answer of an assessment, as a case file states it."""
     pml = None
     if a.pml is not None:
-        pml = {"risk_per_1000": a.pml.risk_per_1000, "qualifier": a.pml.qualifier, "band": a.pml.band}
+        pml = {
+            "risk_per_1000": a.pml.risk_per_1000,
+            "qualifier": a.pml.qualifier,
+            "band": a.pml.band,
+            "additional": [f"{x.table}: {x.qualifier}{x.risk_per_1000} ({x.band})" for x in a.pml.additional],
+        }
     return {
         "gate": a.gate.decision.value,
         "reasons": list(a.gate.reasons),
         "headline": a.gate.headline,
         "checklist": a.gate.checklist.value,
+        "observation": a.gate.observation,
         "findings": sorted({f.code for f in a.findings}),
         "pml": pml,
         "pml_higher_risk": a.pml_higher_risk,

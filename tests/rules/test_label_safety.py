@@ -17,33 +17,12 @@ from alpha4.domain import PreInfusionChecklist
 from alpha4.knowledge import EU, US, Profile
 from alpha4.rules import Assessment
 from tests.helpers import d, infusions, jcv, lab, patient, run
+from tests.timelines import ALL_CLEAR, BASE, ae
+from tests.timelines import AS_OF as TIMELINE_AS_OF
 
-AS_OF = d("2026-06-01")
+AS_OF = d(TIMELINE_AS_OF)
 QUIET = {"MS_RESPONSE_SUMMARY", "PML_RISK_ESTIMATE"}
-BASE: dict[str, Any] = {
-    "infusions": infusions("2025-12-08", 6),
-    "jcv_results": [jcv("2026-03-01", "negative", 0.1)],
-    "mri_scans": [{"id": "m", "date": "2025-11-15"}],
-    "authorizations": [
-        {"id": "enr", "date": "2025-12-01", "kind": "enrollment"},
-        {"id": "auth", "date": "2026-05-20", "kind": "authorization"},
-        {"id": "re", "date": "2026-05-20", "kind": "reassessment"},
-    ],
-    "labs": [
-        lab("2026-05-04", "1742-6", 25, "U/L", high=40, id="alt"),
-        lab("2026-05-04", "777-3", 250, "10*3/uL", low=150, high=400, id="plt"),
-    ],
-    "antibody_results": [{"id": "ab", "date": "2026-05-04", "positive": False}],
-}
-ANSWERS: dict[str, bool] = {
-    "authorization_verified": True,
-    "new_or_worsening_neurological_symptoms": False,
-    "immunocompromising_condition_or_medicine": False,
-    "serious_active_infection": False,
-    "steroids_past_month": False,
-    "pregnant_or_planning": False,
-    "breastfeeding": False,
-}
+ANSWERS = ALL_CLEAR
 CHECKLIST = PreInfusionChecklist(**ANSWERS)
 
 
@@ -60,16 +39,6 @@ def assess_with(
 def answer(a: Assessment) -> tuple[str, tuple[str, ...], set[str]]:
     """Gate, reasons and the finding codes beyond the clean baseline's."""
     return a.gate.decision.value, a.gate.reasons, {f.code for f in a.findings} - QUIET
-
-
-def ae(term: str, category: str, day: str = "2026-05-10", **kw: Any) -> dict[str, Any]:
-    return {
-        "id": "ae-" + "".join(c for c in term[:12] if c.isalnum()),
-        "date": day,
-        "category": category,
-        "term": term,
-        **kw,
-    }
 
 
 def test_baseline_is_a_clean_go_in_both_profiles() -> None:
