@@ -15,7 +15,7 @@ ALLOWED: dict[str, set[str]] = {
     "rules": {"domain", "knowledge"},
     "pk": {"domain", "knowledge", "rules"},
     "synthetic": {"domain", "knowledge"},
-    "store": {"domain", "knowledge", "settings"},
+    "store": {"domain", "knowledge", "rules", "settings"},  # rules: the summary kept on write
     "interop": {"domain", "knowledge", "rules"},
 }
 

@@ -116,3 +116,26 @@ def bearer(client: TestClient, role: Role) -> dict[str, str]:
     r = client.post("/api/v1/token", data={"username": USERS[role], "password": PASSWORD})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def report_registry(path: Path, roles: tuple[Role, ...] = tuple(Role)) -> str:
+    """A SQLite registry of the hand-computed report cohort (tests/report_cohort.py), written on
+    its own day, with the given roles' users; returns its URL."""
+    from alpha4.store import put_patients
+    from tests.report_cohort import AT, cohort
+
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    with db.writing() as session:
+        put_patients(session=session, patients=cohort(), actor="test-setup", at=AT)
+        for role in roles:
+            create_user(
+                session=session,
+                username=USERS[role],
+                password=PASSWORD,
+                roles=[role],
+                actor="test-setup",
+                at=AT,
+            )
+    db.dispose()
+    return f"sqlite:///{path}"

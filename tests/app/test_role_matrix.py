@@ -66,7 +66,8 @@ def test_every_route_names_a_permission(app: FastAPI) -> None:
 
 
 def test_the_matrix_as_documented() -> None:
-    assert permissions_of({Role.ANALYST}) == {Permission.VIEW}
+    assert permissions_of({Role.ANALYST}) == {Permission.VIEW, Permission.VIEW_REPORTS}
+    assert Permission.VIEW_REPORTS not in ROLE_PERMISSIONS[Role.NURSE]
     assert Permission.CLEAR_HOLD in ROLE_PERMISSIONS[Role.PRESCRIBER]
     assert Permission.CLEAR_HOLD not in ROLE_PERMISSIONS[Role.NURSE]
     assert Permission.RECORD_INFUSION in ROLE_PERMISSIONS[Role.NURSE]

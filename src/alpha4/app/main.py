@@ -28,7 +28,7 @@ from alpha4.knowledge import get_profile
 from alpha4.settings import Settings
 from alpha4.store import ConflictError, Database, InvalidChange, NotFound, append_audit, require_current
 
-from . import admin, api, auth, checklist, entry, patients, worklist
+from . import admin, api, auth, checklist, entry, patients, reports, worklist
 from .config import WebSettings
 from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
 from .runtime import freeze_startup_heap, thaw_heap
@@ -182,6 +182,8 @@ def create_app(
     app.include_router(entry.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    app.include_router(reports.router)
+    app.include_router(reports.api_router)
     mount_cds_hooks(app, clinic, demo=cds_demo)
 
     @app.exception_handler(NotSignedIn)

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     ENTER_CLINICAL = "enter_clinical"  # relapses, EDSS, Crohn's scores, adverse events, pregnancy, medicines
     ENTER_AUTHORIZATION = "enter_authorization"  # enrollment, authorization, reassessment, discontinuation
     MANAGE_USERS = "manage_users"
+    VIEW_REPORTS = "view_reports"  # cohort aggregates (Reports section), no patient rows
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTER_RESULTS,
             Permission.ENTER_CLINICAL,
             Permission.ENTER_AUTHORIZATION,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.NURSE: frozenset(
@@ -59,8 +61,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTER_CLINICAL,
         }
     ),
-    Role.COORDINATOR: frozenset({Permission.VIEW, Permission.ENTER_RESULTS, Permission.ENTER_AUTHORIZATION}),
-    Role.ANALYST: frozenset({Permission.VIEW}),
+    Role.COORDINATOR: frozenset(
+        {Permission.VIEW, Permission.ENTER_RESULTS, Permission.ENTER_AUTHORIZATION, Permission.VIEW_REPORTS}
+    ),
+    Role.ANALYST: frozenset({Permission.VIEW, Permission.VIEW_REPORTS}),
     Role.ADMIN: frozenset({Permission.VIEW, Permission.MANAGE_USERS}),
 }
 
@@ -69,7 +73,7 @@ def permissions_of(roles: frozenset[Role] | set[Role]) -> frozenset[Permission]:
     """The union of the roles' permissions.
 
     >>> sorted(permissions_of({Role.ANALYST}))
-    [<Permission.VIEW: 'view'>]
+    [<Permission.VIEW: 'view'>, <Permission.VIEW_REPORTS: 'view_reports'>]
     >>> Permission.CLEAR_HOLD in permissions_of({Role.NURSE})
     False
     """

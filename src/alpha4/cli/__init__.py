@@ -48,6 +48,7 @@ COMMANDS: dict[str, Lazy] = {
     "db": Lazy("registry", "db_app", "The registry database: schema migrations and the audit chain.", REGISTRY, group=True),
     "backup": Lazy("registry", "commands", "A consistent online copy of the registry (SQLite); pg_dump custom format on PostgreSQL.", REGISTRY),
     "restore": Lazy("registry", "commands", "Replace the registry with a backup (checked first: integrity, schema, audit chain).", REGISTRY),
+    "report": Lazy("report", "commands", "A cohort report (aggregates only, small cells suppressed), the de-identified analytic table, or a refresh of the per-patient summaries.", REGISTRY),
     "serve": Lazy("serve", "commands", "Start the web application on the configured registry (ALPHA4_DATABASE_URL).", REGISTRY),
     "fhir": Lazy("fhir", "app", "FHIR R4: convert records to and from Bundles, write assessments as FHIR.", INTEROP, group=True),
     "pk": Lazy("pk", "app", "Precision dosing: natalizumab level, α4-integrin saturation, interval planning.", INTEROP, group=True),

@@ -3,7 +3,7 @@
 Importing this package registers every fact in :data:`CATALOGUE`.
 """
 
-from . import codes, label, pk, pml_tables, profiles, response
+from . import codes, cohort_rates, label, pk, pml_tables, profiles, response
 from .base import CATALOGUE, Evidence, Fact, Source, fact
 from .profiles import EU, PROFILES, US, Profile, get_profile
 
@@ -17,6 +17,7 @@ __all__ = [
     "Profile",
     "Source",
     "codes",
+    "cohort_rates",
     "fact",
     "get_profile",
     "label",

@@ -47,6 +47,7 @@ from alpha4.domain.validation import Problem, check_patient
 from .audit import append_audit
 from .base import Base, UtcDateTime
 from .errors import ConflictError, InvalidChange, NotFound
+from .summary import refresh_written
 
 # BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -100,6 +101,7 @@ Index(
     sqlite_where=text("is_current"),
     postgresql_where=text("is_current"),
 )
+Index("ix_timeline_record_kind_date", TimelineRecordRow.kind, TimelineRecordRow.date)  # counts by month
 
 
 # --- a patient as rows ---------------------------------------------------------------------------
@@ -386,6 +388,7 @@ def _create_patient(session: Session, patient: Patient, actor: str, at: dt.datet
             f"patient {patient.id}: created by someone else meanwhile; import it again"
         ) from None
     session.execute(insert(_T), [_row_values(pk, p, 1, at, actor) for p in parts])
+    refresh_written(session=session, pk=pk, patient=patient, at=at)
     append_audit(
         session=session,
         at=at,
@@ -441,7 +444,7 @@ def _update_patient(
     incoming_keys = {(p.kind, p.record_id) for p in incoming}
     kept = sum(1 for key, s in by_key.items() if key not in incoming_keys and not s.retracted)
     if added or corrected:
-        _check_timeline(session, pk, patient.id)
+        _check_timeline(session, pk, patient.id, at)
         return PutResult(patient.id, PutOutcome.UPDATED, added, corrected, kept)
     return PutResult(patient.id, PutOutcome.UNCHANGED, kept=kept)
 
@@ -476,17 +479,20 @@ def put_patients(
     return results
 
 
-def _check_timeline(session: Session, pk: int, patient_id: str) -> Patient:
-    """The patient as now written must still be a valid timeline, else the change is refused."""
+def _check_timeline(session: Session, pk: int, patient_id: str, at: dt.datetime) -> Patient:
+    """The patient as now written must still be a valid timeline, else the change is refused;
+    a valid one gets its summary recomputed in the same transaction."""
     records = current_records(session=session, pks=[pk])[pk]
     try:
-        return _timeline(records)
+        patient = _timeline(records)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(record)"
         raise InvalidChange(
             f"patient {patient_id}: the change would make {where} invalid: {first['msg']}"
         ) from None
+    refresh_written(session=session, pk=pk, patient=patient, at=at)
+    return patient
 
 
 def _current_of(session: Session, patient_id: str, kind: str, record_id: str) -> tuple[int, StoredRecord]:
@@ -509,7 +515,7 @@ def add_record(*, session: Session, patient_id: str, record: BaseModel, actor: s
     part = Part(kind, record_id, _record_date(record), record.model_dump(mode="json"))
     entity = _entity_id(patient_id, kind, record_id)
     _insert_version(session, _row_values(pk, part, 1, at, actor), entity)
-    _check_timeline(session, pk, patient_id)
+    _check_timeline(session, pk, patient_id, at)
     append_audit(
         session=session,
         at=at,
@@ -684,7 +690,7 @@ def _write_next_version(
     """Supersede ``old`` with the new version's row, re-check the timeline, audit; the new version."""
     _supersede(session, old, entity)
     _insert_version(session, values, entity)
-    _check_timeline(session, pk, patient_id)
+    _check_timeline(session, pk, patient_id, at)
     append_audit(
         session=session,
         at=at,
