@@ -66,13 +66,38 @@ from alpha4.domain import (
     Sex,
     WeightRecord,
 )
-from alpha4.domain.units import UnitError, loinc_check_digit_ok, normalise
+from alpha4.domain.units import UnitError, conversion_factor, loinc_check_digit_ok
 from alpha4.knowledge import label
+from alpha4.knowledge.codes import LAB_CODES
 
 from . import codes as c
 from .lru import LruCache
 
 JsonDict = dict[str, Any]
+
+# Condition.verificationStatus codes that leave a diagnosis unconfirmed, clinicalStatus codes that
+# say it is not current (HL7 terminology condition-ver-status, condition-clinical).
+PROVISIONAL = frozenset({"provisional", "differential", "unconfirmed"})
+NOT_CURRENT = frozenset({"inactive", "resolved"})
+
+# LOINC codes some mapper reads (anything else is a record no alpha4 rule reads)
+READ_LOINC = frozenset(
+    {
+        *LAB_CODES.value,
+        c.JCV_ANTIBODY,
+        c.JCV_INDEX,
+        c.NATALIZUMAB_ANTIBODY,
+        c.BODY_WEIGHT,
+        c.PREGNANCY_STATUS,
+        c.HCG_URINE,
+        c.JCV_DNA_PCR,
+    }
+)
+
+# MedicationAdministration.status (R4): what counts as a dose given, what never does; the rest
+# (on-hold, unknown) is shown for review and not counted.
+GIVEN = frozenset({"completed", "in-progress"})
+NOT_GIVEN = frozenset({"not-done", "entered-in-error", "stopped"})
 
 BUNDLE_TYPES = frozenset({"collection", "transaction", "searchset", "batch-response", "transaction-response"})
 
@@ -107,6 +132,12 @@ class Unmapped:
 class Imported:
     patient: Patient
     unmapped: tuple[Unmapped, ...]
+    deceased: str | None = None  # "deceased on 2025-03-02" (Patient.deceased[x]); None: not recorded
+
+    @property
+    def assessable(self) -> bool:
+        """False for a patient the EHR records as deceased: no gate, schedule or worklist entry."""
+        return self.deceased is None
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared by identity: comparing raw JSON is slow
@@ -131,9 +162,20 @@ class _Entry:
 
 # --- reading and validating -------------------------------------------------------------------
 def bundle_entries(data: Any) -> tuple[list[tuple[str | None, JsonDict]], list[Unmapped]]:
-    """The resources of a Bundle with their fullUrl; checks the envelope against the R4 model."""
+    """The resources of a Bundle with their fullUrl; checks the envelope against the R4 model.
+
+    A ``batch-response`` whose entries are searchset Bundles is read through. A resource that
+    appears more than once (a searchset ``_include`` returns the Patient with every match) is one
+    resource: the newest version (``meta.lastUpdated``) is kept. A searchset with a ``next`` link is
+    a partial history and is refused: an assessment of part of the record can under-count exposure.
+    """
+    out, skipped = _entries(data, "Bundle")
+    return _unique_resources(out), skipped
+
+
+def _entries(data: Any, where: str) -> tuple[list[tuple[str | None, JsonDict]], list[Unmapped]]:
     if not isinstance(data, dict):
-        raise FhirInputError("Bundle", "", "not a JSON object")
+        raise FhirInputError(where, "", "not a JSON object")
     if data.get("resourceType") != "Bundle":
         raise FhirInputError(
             str(data.get("resourceType", "(no resourceType)")), "resourceType", "expected a Bundle"
@@ -141,18 +183,25 @@ def bundle_entries(data: Any) -> tuple[list[tuple[str | None, JsonDict]], list[U
     kind = data.get("type")
     if kind not in BUNDLE_TYPES:
         raise FhirInputError(
-            "Bundle",
+            where,
             "type",
             f"{kind!r} is not a bundle type alpha4 reads ({', '.join(sorted(BUNDLE_TYPES))})",
         )
     entries = data.get("entry", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise FhirInputError("Bundle", "entry", "must be a list of objects")
+        raise FhirInputError(where, "entry", "must be a list of objects")
     shell = {**data, "entry": [{k: v for k, v in e.items() if k != "resource"} for e in entries]}
     try:
         Bundle.model_validate(shell)
     except ValidationError as error:
-        raise FhirInputError("Bundle", *_first_error(error)) from None
+        raise FhirInputError(where, *_first_error(error)) from None
+    if next_link(data) is not None:
+        raise FhirInputError(
+            where,
+            "link",
+            f"the searchset continues at {next_link(data)} (a 'next' link): this is one page of the "
+            "record, and assessing part of it could under-count natalizumab exposure; fetch every page",
+        )
     out: list[tuple[str | None, JsonDict]] = []
     skipped: list[Unmapped] = []
     for n, e in enumerate(entries):
@@ -160,7 +209,7 @@ def bundle_entries(data: Any) -> tuple[list[tuple[str | None, JsonDict]], list[U
         if resource is None:
             continue  # a batch-response entry without a body
         if not isinstance(resource, dict):
-            raise FhirInputError("Bundle", f"entry[{n}].resource", "not a JSON object")
+            raise FhirInputError(where, f"entry[{n}].resource", "not a JSON object")
         request = e.get("request") or {}
         if isinstance(request, dict) and request.get("method") == "DELETE":
             skipped.append(
@@ -171,8 +220,47 @@ def bundle_entries(data: Any) -> tuple[list[tuple[str | None, JsonDict]], list[U
         if mode == "outcome" or resource.get("resourceType") == "OperationOutcome":
             skipped.append(Unmapped("OperationOutcome", resource.get("id"), _outcome_text(resource)))
             continue
+        if resource.get("resourceType") == "Bundle":  # a batch-response of searches: read through
+            inner, inner_skipped = _entries(resource, f"{where}.entry[{n}]")
+            out += inner
+            skipped += inner_skipped
+            continue
         out.append((e.get("fullUrl"), resource))
     return out, skipped
+
+
+def next_link(bundle: JsonDict) -> str | None:
+    """The ``next`` link of a searchset page, if any."""
+    for link in bundle.get("link") or []:
+        if isinstance(link, dict) and link.get("relation") == "next" and link.get("url"):
+            return str(link["url"])
+    return None
+
+
+def _unique_resources(items: list[tuple[str | None, JsonDict]]) -> list[tuple[str | None, JsonDict]]:
+    """One entry per ``Type/id`` (the newest ``meta.lastUpdated``, else the first); the place of the
+    first occurrence is kept. Resources without an id are all kept."""
+    chosen: dict[str, int] = {}
+    out: list[tuple[str | None, JsonDict]] = []
+    for full_url, raw in items:
+        rid = raw.get("id")
+        if rid is None:
+            out.append((full_url, raw))
+            continue
+        key = f"{raw.get('resourceType')}/{rid}"
+        if key not in chosen:
+            chosen[key] = len(out)
+            out.append((full_url, raw))
+            continue
+        place = chosen[key]
+        if _updated(raw) > _updated(out[place][1]):
+            out[place] = (out[place][0] or full_url, raw)
+    return out
+
+
+def _updated(raw: JsonDict) -> str:
+    meta = raw.get("meta")
+    return str(meta.get("lastUpdated") or "") if isinstance(meta, dict) else ""
 
 
 def _outcome_text(resource: JsonDict) -> str:
@@ -414,34 +502,56 @@ def _record_id(entry: _Entry) -> str:
     return entry.full_url or entry.type
 
 
-_POSITIVE_WORDS = {"positive", "pos", "detected", "reactive"}
-_NEGATIVE_WORDS = {"negative", "neg", "not detected", "non-reactive", "nonreactive"}
-_INDETERMINATE_WORDS = {"indeterminate", "ind", "equivocal", "borderline"}
+_NEGATIVE_WORDS = ("not detected", "non-reactive", "nonreactive", "non reactive", "negative", "neg", "absent")
+_INDETERMINATE_WORDS = ("indeterminate", "equivocal", "borderline", "inconclusive", "ind")
+_POSITIVE_WORDS = ("positive", "pos", "detected", "reactive", "present")
+_INTERPRETATION_CODES = {
+    "POS": Serostatus.POSITIVE,
+    "NEG": Serostatus.NEGATIVE,
+    "IND": Serostatus.INDETERMINATE,
+    "DET": Serostatus.POSITIVE,
+    "ND": Serostatus.NEGATIVE,
+}
+
+
+def serostatus_words(text: str) -> Serostatus | None:
+    """Positive / negative / indeterminate from a laboratory's words (negatives are read first, so
+    "not detected" is never read as "detected").
+
+    >>> [serostatus_words(t) for t in ("Negative", "NOT DETECTED", "Positive (index 1.2)", "Equivocal", "")]
+    [<Serostatus.NEGATIVE: 'negative'>, <Serostatus.NEGATIVE: 'negative'>, <Serostatus.POSITIVE: 'positive'>, <Serostatus.INDETERMINATE: 'indeterminate'>, None]
+    """
+    folded = c.words(text.replace("-", " - ").replace("non - reactive", "non-reactive"))
+    for status, options in (
+        (Serostatus.NEGATIVE, _NEGATIVE_WORDS),
+        (Serostatus.INDETERMINATE, _INDETERMINATE_WORDS),
+        (Serostatus.POSITIVE, _POSITIVE_WORDS),
+    ):
+        if any(f" {w} " in folded for w in options):
+            return status
+    return None
 
 
 def _qualitative(obs: Any) -> Serostatus | None:
     """Positive / negative / indeterminate from interpretation, valueCodeableConcept or valueString."""
     for concept in obs.interpretation or []:
-        for s, code in _codings(concept):
-            if s == c.INTERPRETATION and code in ("POS", "NEG", "IND"):
-                return {
-                    "POS": Serostatus.POSITIVE,
-                    "NEG": Serostatus.NEGATIVE,
-                    "IND": Serostatus.INDETERMINATE,
-                }[code]
+        for _, code in _codings(concept):
+            if code.upper() in _INTERPRETATION_CODES:
+                return _INTERPRETATION_CODES[code.upper()]
     value = obs.valueCodeableConcept
     if value is not None:
         if _has(value, c.SNOMED, c.POSITIVE_SNOMED):
             return Serostatus.POSITIVE
         if _has(value, c.SNOMED, c.NEGATIVE_SNOMED):
             return Serostatus.NEGATIVE
-    words = (_text(value) if value is not None else str(obs.valueString or "")).strip().lower()
-    if words in _POSITIVE_WORDS:
-        return Serostatus.POSITIVE
-    if words in _NEGATIVE_WORDS:
-        return Serostatus.NEGATIVE
-    if words in _INDETERMINATE_WORDS:
-        return Serostatus.INDETERMINATE
+    texts = [*_texts(value)] if value is not None else []
+    if obs.valueString:
+        texts.append(str(obs.valueString))
+    texts += [t for concept in obs.interpretation or [] for t in _texts(concept)]
+    for text in texts:
+        status = serostatus_words(text)
+        if status is not None:
+            return status
     return None
 
 
@@ -452,13 +562,24 @@ def _natalizumab(concept: Any) -> Product | None:
     product = _local_suffix(concept, "product-")
     if product in {p.value for p in Product}:
         return Product(product)
-    by_text = c.natalizumab_product(_text(concept))
-    if by_text is not None:
-        return by_text
+    for text in _texts(concept):
+        by_text = c.natalizumab_product(text)
+        if by_text is not None:
+            return by_text
     for s, code in _codings(concept):
-        if (s == c.RXNORM and code == c.NATALIZUMAB_RXCUI) or (s == c.NDC and code == c.TYSABRI_NDC):
+        if s == c.RXNORM and code == c.NATALIZUMAB_RXCUI:
+            return Product.TYSABRI
+        if s == c.NDC and c.ndc_digits(code) in c.TYSABRI_NDC_FORMS:
             return Product.TYSABRI
     return None
+
+
+def _texts(concept: Any) -> list[str]:
+    """The concept's text and every coding's display (an EHR may put the brand in either)."""
+    if concept is None:
+        return []
+    out = [str(concept.text)] if concept.text else []
+    return out + [str(cd.display) for cd in concept.coding or [] if cd.display]
 
 
 def _medicine_class(concept: Any, category: Any) -> tuple[MedicineClass | None, str | None]:
@@ -469,7 +590,11 @@ def _medicine_class(concept: Any, category: Any) -> tuple[MedicineClass | None, 
         return MedicineClass(str(explicit)), rxcui
     if rxcui and rxcui in c.BY_RXCUI:
         return c.BY_RXCUI[rxcui].medicine_class, rxcui
-    return c.medicine_class_by_name(_text(concept)), rxcui
+    for text in _texts(concept):
+        klass = c.medicine_class_by_name(text)
+        if klass is not None:
+            return klass, rxcui
+    return None, rxcui
 
 
 def _route(concept: Any) -> Route | None:
@@ -481,6 +606,15 @@ def _route(concept: Any) -> Route | None:
         if text == r.value:
             return r
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Concept:
+    """A CodeableConcept assembled from a Medication (its code, ingredients and the reference's
+    display): read by the same readers as a FHIR CodeableConcept."""
+
+    coding: list[Any]
+    text: str | None
 
 
 # --- the mapper -------------------------------------------------------------------------------
@@ -531,13 +665,27 @@ class _Mapper:
     def place(self, e: _Entry) -> int:
         return self.places[id(e)]
 
-    def resolve(self, reference: Any) -> _Entry | None:
+    def resolve(self, reference: Any, within: _Entry | None = None) -> _Entry | None:
+        """The entry a Reference points at: contained in ``within`` (``#id``), by fullUrl
+        (``urn:uuid:``, absolute URL) or as ``Type/id`` (relative, or the tail of an absolute URL)."""
         ref = getattr(reference, "reference", None)
         if not ref:
             return None
+        ref = str(ref)
+        if ref.startswith("#"):
+            if within is None:
+                return None
+            for raw, model in zip(
+                within.raw.get("contained") or [], within.model.contained or [], strict=False
+            ):
+                if isinstance(raw, dict) and raw.get("id") == ref[1:]:
+                    return _Entry(None, raw, model)
+            return None
         if ref in self.index:
             return self.index[ref]
-        parts = str(ref).rstrip("/").split("/")
+        parts = ref.split("?")[0].rstrip("/").split("/")
+        if len(parts) >= 4 and parts[-2] == "_history":
+            parts = parts[:-2]  # a versioned reference: Type/id/_history/n
         if len(parts) >= 2:
             return self.index.get(f"{parts[-2]}/{parts[-1]}")
         return None
@@ -579,10 +727,28 @@ class _Mapper:
                     id=self.rid(e),
                     date=day,
                     source_ref=e.ref,
-                    type=f"FHIR {e.type}",
+                    type=_summary(f"FHIR {e.type} ({reason})"),
                     data={"reason": reason, "reference": e.ref},
                 )
             )
+
+    def note(self, e: _Entry, day: dt.date | None, text: str) -> None:
+        """Something a clinician must know about a record alpha4 did read: an uninterpreted record
+        on the timeline (a finding shows it), or an unmapped note when it has no date."""
+        if day is None:
+            self.skip(e, text)
+            return
+        self.t.lists["other_records"].append(
+            self.build(
+                e,
+                OtherRecord,
+                id=self.rid(e, "-note"),
+                date=day,
+                source_ref=e.ref,
+                type=_summary(text),
+                data={"note": text, "reference": e.ref},
+            )
+        )
 
     # -- run --
     def run(self) -> Imported:
@@ -614,6 +780,10 @@ class _Mapper:
                 if not self.shared:
                     self.skip(e, "belongs to another patient")
                 continue
+            modifiers = _modifier_extensions(e.raw)
+            if modifiers:
+                self.modified(e, modifiers)
+                continue
             if e.type == "DiagnosticReport":
                 self.report(e)
             elif e.type == "ImagingStudy":
@@ -635,7 +805,36 @@ class _Mapper:
             else:
                 self.skip(e, f"{e.type} is not read by alpha4")
         self.finish_jcv()
-        return Imported(self.make_patient(patient_entry), tuple(self.unmapped))
+        deceased = _deceased(patient_entry.model)
+        if deceased is not None and self.t.discontinuation is None:
+            # Whatever reads the stored timeline later (registry, worklist) stops too.
+            day = _day(patient_entry.model.deceasedDateTime)
+            if day is not None:
+                self.t.discontinuation = Discontinuation(
+                    id=self.rid(patient_entry, "-deceased"),
+                    date=day,
+                    source_ref=patient_entry.ref,
+                    reason=f"patient {deceased} (Patient.deceasedDateTime)",
+                )
+        return Imported(self.make_patient(patient_entry), tuple(self.unmapped), deceased)
+
+    def modified(self, e: _Entry, urls: list[str]) -> None:
+        """A resource with a modifierExtension alpha4 does not know: FHIR forbids reading it as if the
+        extension were absent (it may negate the resource), so it is reported, and kept for review when
+        it may be a natalizumab dose."""
+        reason = (
+            f"carries modifierExtension {', '.join(urls)}, which alpha4 does not know; it may change what "
+            "the resource means, so it is not read"
+        )
+        may_be_dose = e.type in ("MedicationAdministration", "MedicationStatement")
+        day = None
+        if may_be_dose:
+            m = e.model
+            day = _day(m.effectiveDateTime) or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
+        if may_be_dose and day is not None:
+            self.review(e, day, reason)
+        else:
+            self.skip(e, reason)
 
     def is_referenced(self, e: _Entry) -> bool:
         return e.type == "Medication"  # Medication resources are read through the references to them
@@ -748,7 +947,10 @@ class _Mapper:
                 )
             )
             return
+        clinical = {code for _, code in _codings(m.clinicalStatus)}
+        provisional = {code for _, code in verification} & PROVISIONAL
         if c.PREGNANT_SNOMED.code in snomed:
+            ended = bool(m.abatementDateTime) or bool(clinical & NOT_CURRENT)
             self.t.lists["pregnancies"].append(
                 self.build(
                     e,
@@ -756,7 +958,7 @@ class _Mapper:
                     id=self.rid(e),
                     date=self.need_day(e, "onset[x]", m.onsetDateTime, m.recordedDate),
                     source_ref=e.ref,
-                    status=PregnancyStatus.ENDED if m.abatementDateTime else PregnancyStatus.PREGNANT,
+                    status=PregnancyStatus.ENDED if ended else PregnancyStatus.PREGNANT,
                     end_date=_day(m.abatementDateTime),
                 )
             )
@@ -805,6 +1007,21 @@ class _Mapper:
             codes=code_list,
         )
         entry = (e, indication)
+        name = "multiple sclerosis" if disease is Disease.MULTIPLE_SCLEROSIS else "Crohn's disease"
+        if provisional:
+            self.note(
+                e,
+                _day(m.recordedDate) or _day(m.onsetDateTime),
+                f"the {name} diagnosis is only {', '.join(sorted(provisional))} "
+                "(Condition.verificationStatus): confirm the indication",
+            )
+        if clinical & NOT_CURRENT:
+            self.note(
+                e,
+                _day(m.abatementDateTime) or _day(m.recordedDate),
+                f"the {name} Condition is recorded as {', '.join(sorted(clinical & NOT_CURRENT))} "
+                "(Condition.clinicalStatus): confirm the indication",
+            )
         if c.LOCAL["indication"] in local:
             self.t.indication.insert(0, entry)
         else:
@@ -848,11 +1065,15 @@ class _Mapper:
         loinc = {code for s, code in codings if s == c.LOINC}
         local = set(_local_codes(m.code))
         categories = {code for concept in (m.category or []) for _, code in _codings(concept)}
-        day = (
-            _day(m.effectiveDateTime)
-            or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
-            or _day(m.issued)
-        )
+        day = _observation_day(m)
+        read = loinc & READ_LOINC
+        if m.dataAbsentReason is not None and not _has_value(m):
+            why = _text(m.dataAbsentReason) or next((code for _, code in _codings(m.dataAbsentReason)), "")
+            if read:
+                self.review(e, day, f"{_text(m.code) or 'LOINC ' + sorted(read)[0]}: no result ({why})")
+            else:
+                self.skip(e, f"no result (dataAbsentReason {why})")
+            return
         if loinc & {c.JCV_ANTIBODY, c.JCV_INDEX}:
             self.jcv.append(e)
             return
@@ -962,28 +1183,53 @@ class _Mapper:
         if q is None or q.value is None:
             return None
         unit = str(q.code or q.unit or "")
-        factor = {"ug/mL": 1.0, "mg/L": 1.0, "ng/mL": 0.001, "ug/L": 0.001}.get(unit)
-        if factor is None:
+        try:
+            factor = conversion_factor(unit, "ug/mL")
+        except UnitError as error:
             raise FhirInputError(
-                e.ref,
-                "valueQuantity.code",
-                f"unit {unit!r} is not a mass concentration alpha4 converts (ug/mL, mg/L, ng/mL)",
-            )
+                e.ref, "valueQuantity.code", f"unit {unit!r} is not a mass concentration ({error})"
+            ) from None
         return float(q.value) * factor
 
     def lab(self, e: _Entry, loinc: str, day: dt.date | None) -> None:
+        """A laboratory result. One that cannot be interpreted (no value, no unit, a unit that does
+        not convert, a corrupt code) is kept as an uninterpreted record: reported, shown as a finding,
+        blocking nothing else of the patient."""
         m = e.model
         q = m.valueQuantity
-        if q is None or q.value is None:
-            self.skip(e, f"LOINC {loinc}: no numeric valueQuantity")
-            return
-        if q.system and q.system != c.UCUM:
-            raise FhirInputError(e.ref, "valueQuantity.system", f"{q.system!r} is not UCUM ({c.UCUM})")
-        unit = str(q.code or q.unit or "")
-        if not unit:
-            raise FhirInputError(e.ref, "valueQuantity.code", "a laboratory result needs its UCUM unit")
+        known = LAB_CODES.value.get(loinc)
+        name = f"{known.display} (LOINC {loinc})" if known else f"LOINC {loinc}"
         if not loinc_check_digit_ok(loinc):
-            raise FhirInputError(e.ref, "code.coding", f"{loinc!r} is not a valid LOINC code (check digit)")
+            self.review(e, day, f"{name}: {loinc!r} is not a valid LOINC code (check digit); not interpreted")
+            return
+        if known is None and not _from_alpha4(e):
+            self.skip(
+                e, f"laboratory result {_text(m.code) or loinc} (LOINC {loinc}): no alpha4 rule reads it"
+            )
+            return
+        if q is None or q.value is None:
+            if known is None:
+                self.skip(e, f"LOINC {loinc}: no numeric valueQuantity")
+            else:
+                self.review(e, day, f"{name}: no numeric value, not interpreted")
+            return
+        # Quantity.code is UCUM when system is UCUM (or absent); otherwise the printed unit is the one
+        # alpha4 can read (through its table of laboratory units).
+        ucum_coded = not q.system or q.system == c.UCUM
+        unit = str((q.code or q.unit) if ucum_coded else (q.unit or "")) or ""
+        problem = None
+        if not unit:
+            problem = (
+                "no unit" if ucum_coded else f"unit system {q.system!r} is not UCUM and no unit is printed"
+            )
+        elif known is not None:
+            try:
+                conversion_factor(unit, known.unit)
+            except UnitError as error:
+                problem = f"unit {unit!r} cannot be converted to {known.unit} ({error})"
+        if problem is not None:
+            self.review(e, day, f"{name} {q.value} {unit}: {problem}; not interpreted")
+            return
         low = high = None
         for rng in m.referenceRange or []:
             low = float(rng.low.value) if rng.low is not None and rng.low.value is not None else low
@@ -1001,11 +1247,15 @@ class _Mapper:
             reference_low=low,
             reference_high=high,
         )
-        try:
-            normalise(result)
-        except UnitError as error:
-            raise FhirInputError(e.ref, "valueQuantity.code", str(error)) from None
         self.t.lists["labs"].append(result)
+        if q.comparator:
+            bound = {"<": "below", "<=": "at most", ">=": "at least", ">": "above"}[str(q.comparator)]
+            self.note(
+                e,
+                result.date,
+                f"{name} was reported as {q.comparator}{q.value} {unit}: the value is {bound} {q.value}; "
+                f"alpha4 compares {q.value}",
+            )
 
     def antibody(self, e: _Entry, day: dt.date | None) -> None:
         m = e.model
@@ -1032,14 +1282,12 @@ class _Mapper:
             self.skip(e, "body weight without a value")
             return
         unit = str(q.code or q.unit or "")
-        factor = c.WEIGHT_UNITS.get(unit)
-        if factor is None:
-            raise FhirInputError(
-                e.ref,
-                "valueQuantity.code",
-                f"unit {unit!r} is not a body-weight unit alpha4 converts (kg, g, [lb_av])",
-            )
-        day = _day(m.effectiveDateTime) or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
+        day = _observation_day(m)
+        try:
+            factor = conversion_factor(unit, "kg")
+        except UnitError as error:
+            self.review(e, day, f"body weight {q.value} {unit!r}: not a mass alpha4 can convert ({error})")
+            return
         self.t.lists["weights"].append(
             self.build(
                 e,
@@ -1085,7 +1333,7 @@ class _Mapper:
                 e,
                 PregnancyRecord,
                 id=self.rid(e),
-                date=self.need_day(e, "effective[x]", m.effectiveDateTime, m.issued),
+                date=self.need_day(e, "effective[x]", _observation_day(m)),
                 source_ref=e.ref,
                 status=status,
                 gestational_weeks=weeks,
@@ -1113,28 +1361,65 @@ class _Mapper:
             self.jcv_result(s, paired.get(id(s)))
 
     def jcv_result(self, status_entry: _Entry | None, index_entry: _Entry | None) -> None:
+        """One anti-JCV result from its serostatus and index, wherever the laboratory put them: two
+        Observations, the index as a ``component`` of the serostatus Observation, or either alone.
+        A comparator is honoured: ``<0.20`` is below the negative cut-off (negative, no index)."""
         main = status_entry or index_entry
         assert main is not None
         serostatus = _qualitative(status_entry.model) if status_entry else None
-        index: float | None = None
+        quantity, holder = None, index_entry
         if index_entry is not None:
-            q = index_entry.model.valueQuantity
-            if q is None or q.value is None:
+            quantity = index_entry.model.valueQuantity
+            if quantity is None or quantity.value is None:
                 self.skip(index_entry, "JC virus index without a numeric value")
-            else:
-                index = float(q.value)
+                quantity = None
+        if quantity is None and status_entry is not None:
+            component = next(
+                (
+                    comp
+                    for comp in status_entry.model.component or []
+                    if _has(comp.code, c.LOINC, c.JCV_INDEX) and comp.valueQuantity is not None
+                ),
+                None,
+            )
+            if component is not None and component.valueQuantity.value is not None:
+                quantity, holder = component.valueQuantity, status_entry
+        index: float | None = None
+        comparator = str(quantity.comparator) if quantity is not None and quantity.comparator else ""
+        if quantity is not None:
+            index = float(quantity.value)
         assay = (
             _assay(main.model.method)
             or (_assay(index_entry.model.method) if index_entry else None)
             or JcvAssay.STRATIFY
         )
+        if comparator and index is not None and holder is not None:
+            if comparator in ("<", "<="):
+                below = assay is JcvAssay.STRATIFY and index <= label.STRATIFY_NEGATIVE_BELOW.value
+                if below and serostatus in (None, Serostatus.NEGATIVE):
+                    serostatus = Serostatus.NEGATIVE
+                self.note(
+                    holder,
+                    _jcv_day(main),
+                    f"JC virus index reported as {comparator}{index}"
+                    + (": below the negative cut-off, read as negative" if below else ": an upper bound only")
+                    + "; the exact index is unknown",
+                )
+                index = None  # an upper bound is not an index value
+            else:
+                self.note(
+                    holder,
+                    _jcv_day(main),
+                    f"JC virus index reported as {comparator}{index}: the index is at least {index}; "
+                    f"alpha4 reads {index}",
+                )
         if serostatus is None and index is not None:
             if index_entry is not None and _qualitative(index_entry.model) is not None:
                 serostatus = _qualitative(index_entry.model)
             elif assay is JcvAssay.STRATIFY:
                 serostatus = _stratify_status(index)
         if serostatus is None:
-            self.skip(main, "anti-JCV result without a serostatus alpha4 can read")
+            self.review(main, _jcv_day(main), "anti-JCV result without a serostatus alpha4 can read")
             return
         self.t.lists["jcv_results"].append(
             self.build(
@@ -1152,14 +1437,27 @@ class _Mapper:
     # -- medicines --
     def administration(self, e: _Entry) -> None:
         m = e.model
-        concept = m.medicationCodeableConcept or self.medication_concept(m.medicationReference)
+        concept, unknown = self.medicine(e)
         product = _natalizumab(concept)
         day = _day(m.effectiveDateTime) or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
+        if unknown is not None:
+            # It may have been natalizumab: an administration alpha4 cannot name is shown, not dropped.
+            self.review(e, day, f"medication administration ({m.status}): {unknown}; it may be natalizumab")
+            return
+        if product is None and not _texts(concept) and _medicine_class(concept, None)[0] is None:
+            codes = ", ".join(f"{s or '?'}|{code}" for s, code in _codings(concept))
+            self.review(
+                e, day, f"administration of {codes}, a medicine alpha4 cannot name: it may be natalizumab"
+            )
+            return
         if product is None:
             self.other_medicine(e, concept, None, day, day, None)
             return
-        if m.status not in ("completed", "in-progress"):
+        if m.status in NOT_GIVEN:
             self.skip(e, f"natalizumab administration with status {m.status}: not a dose given")
+            return
+        if m.status not in GIVEN:
+            self.review(e, day, f"natalizumab administration with status {m.status}: not counted; confirm it")
             return
         dose = m.dosage.dose if m.dosage is not None else None
         if dose is None or dose.value is None:
@@ -1186,11 +1484,45 @@ class _Mapper:
         self.infusion_by_entry[n] = len(self.t.lists["infusions"])
         self.t.lists["infusions"].append(infusion)
 
-    def medication_concept(self, reference: Any) -> Any:
-        target = self.resolve(reference)
+    def medicine(self, e: _Entry) -> tuple[Any, str | None]:
+        """What a medication resource names, and why it cannot be told when it cannot.
+
+        ``medicationCodeableConcept``, or the Medication ``medicationReference`` points at: contained
+        (``#id``), a bundle entry (``urn:uuid:``, relative or absolute URL), with its ingredients and
+        the reference's display text. An unresolvable reference without a display gives a reason.
+        """
+        m = e.model
+        if m.medicationCodeableConcept is not None:
+            return m.medicationCodeableConcept, None
+        reference = m.medicationReference
+        if reference is None:
+            return None, "no medication[x]"
+        target = self.resolve(reference, within=e)
+        parts: list[Any] = []
+        texts: list[str] = [str(reference.display)] if reference.display else []
         if target is not None and target.type == "Medication":
-            return target.model.code
-        return None
+            parts.append(target.model.code)
+            for ingredient in target.model.ingredient or []:
+                parts.append(ingredient.itemCodeableConcept)
+                item = (
+                    self.resolve(ingredient.itemReference, within=target)
+                    if ingredient.itemReference
+                    else None
+                )
+                if item is not None and item.type in ("Medication", "Substance"):
+                    parts.append(item.model.code)
+        codings = [cd for p in parts if p is not None for cd in (p.coding or [])]
+        texts += [t for p in parts if p is not None and (t := _text(p))]
+        texts += [str(cd.display) for cd in codings if cd.display]
+        if not codings and not texts:
+            why = (
+                f"medicationReference {reference.reference!r} cannot be resolved (neither contained nor "
+                "in the bundle)"
+                if target is None
+                else f"the Medication {target.ref} names no code or text"
+            )
+            return None, why
+        return _Concept(codings, " / ".join(dict.fromkeys(texts)) or None), None
 
     def other_medicine(
         self,
@@ -1227,8 +1559,11 @@ class _Mapper:
         if m.status in ("entered-in-error", "not-taken"):
             self.skip(e, f"status {m.status}")
             return
-        concept = m.medicationCodeableConcept or self.medication_concept(m.medicationReference)
+        concept, unknown = self.medicine(e)
         period = m.effectivePeriod
+        if unknown is not None:
+            self.skip(e, f"medication statement: {unknown}")
+            return
         start = _day(period.start) if period else _day(m.effectiveDateTime)
         end = _day(period.end) if period else None
         if _natalizumab(concept) is not None:
@@ -1275,9 +1610,12 @@ class _Mapper:
 
     def request(self, e: _Entry) -> None:
         m = e.model
-        concept = m.medicationCodeableConcept or self.medication_concept(m.medicationReference)
         if m.status in ("draft", "entered-in-error", "cancelled"):
             self.skip(e, f"a {m.status} order, not a record of treatment")
+            return
+        concept, unknown = self.medicine(e)
+        if unknown is not None:
+            self.skip(e, f"medication request: {unknown}")
             return
         if _natalizumab(concept) is not None:
             weeks = _interval_weeks(m)
@@ -1583,6 +1921,67 @@ _NO_SUBJECT_TYPES = frozenset(
 )
 
 
+def _summary(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _observation_day(m: Any) -> dt.date | None:
+    """The clinically relevant day of an Observation: effectiveDateTime, effectivePeriod (its start,
+    or its end when only that is given), effectiveInstant, then issued."""
+    period = m.effectivePeriod
+    return (
+        _day(m.effectiveDateTime)
+        or (_day(period.start) or _day(period.end) if period is not None else None)
+        or _day(m.effectiveInstant)
+        or _day(m.issued)
+    )
+
+
+def _has_value(m: Any) -> bool:
+    values = (
+        "valueQuantity",
+        "valueCodeableConcept",
+        "valueString",
+        "valueBoolean",
+        "valueInteger",
+        "valueRange",
+        "valueRatio",
+        "valueDateTime",
+    )
+    if any(getattr(m, v, None) is not None for v in values):
+        return True
+    return any(getattr(comp, v, None) is not None for comp in m.component or [] for v in values)
+
+
+def _from_alpha4(e: _Entry) -> bool:
+    """True for a resource alpha4 wrote itself (it carries alpha4's record id)."""
+    identifiers = getattr(e.model, "identifier", None) or []
+    if not isinstance(identifiers, list):
+        identifiers = [identifiers]
+    return any(i.system == c.RECORD_ID for i in identifiers)
+
+
+def _modifier_extensions(raw: Any) -> list[str]:
+    """The urls of every modifierExtension anywhere in a resource (alpha4 knows none).
+
+    >>> _modifier_extensions({"dosage": {"modifierExtension": [{"url": "http://x/not-given"}]}})
+    ['http://x/not-given']
+    """
+    found: list[str] = []
+    stack = [raw]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "modifierExtension" and isinstance(value, list):
+                    found += [str(x.get("url")) for x in value if isinstance(x, dict)]
+                elif key != "contained" and isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(x for x in item if isinstance(x, dict | list))
+    return sorted(set(found))
+
+
 def _patient_reference(raw: JsonDict) -> str | None:
     """The reference of the element naming the resource's patient (subject, patient or for)."""
     for name in _PATIENT_ELEMENTS:
@@ -1608,6 +2007,15 @@ def _refs_of(e: _Entry) -> set[str]:
     return {f"Patient/{e.id}"} | ({e.full_url} if e.full_url else set())
 
 
+def _deceased(m: Any) -> str | None:
+    """How the EHR records the patient's death, or None (alive or not recorded)."""
+    if m.deceasedDateTime is not None:
+        return f"deceased on {str(m.deceasedDateTime)[:10]}"
+    if m.deceasedBoolean:
+        return "deceased"
+    return None
+
+
 def _patient_identifier(e: _Entry) -> str | None:
     for ident in e.model.identifier or []:
         if ident.system == c.PATIENT_ID and ident.value:
@@ -1630,12 +2038,7 @@ def _first_identifier(e: _Entry) -> str | None:
 
 
 def _jcv_day(e: _Entry) -> dt.date | None:
-    m = e.model
-    return (
-        _day(m.effectiveDateTime)
-        or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
-        or _day(m.issued)
-    )
+    return _observation_day(e.model)
 
 
 def _assay(method: Any) -> JcvAssay | None:
