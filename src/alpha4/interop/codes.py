@@ -340,11 +340,54 @@ LOCAL_CODES: frozenset[str] = frozenset(
     ]
 )
 
-# What alpha4 orders when something is due (ServiceRequest / CDS suggestions).
-ORDERABLE: dict[str, Code] = {
-    "jcv": Code(LOINC, JCV_ANTIBODY, "JC virus Ab [Presence] in Serum (STRATIFY JCV)", Status.VERIFIED),
-    "antibody": Code(LOINC, NATALIZUMAB_ANTIBODY, "Natalizumab Ab [Presence] in Serum", Status.VERIFIED),
-    "mri": Code(ALPHA4, LOCAL["mri"], "MRI of brain", Status.UNVERIFIED),
-    "cbc": Code(ALPHA4, "cbc", "Complete blood count with differential", Status.UNVERIFIED),
-    "lft": Code(ALPHA4, "lft", "Liver function tests (ALT, AST, total bilirubin)", Status.UNVERIFIED),
+# What alpha4 orders when something is due (ServiceRequest / CDS suggestions): a standard, orderable
+# code an EHR understands first, alpha4's own code beside it (so a re-imported order is recognised).
+_LOINC_SEEN = "LOINC code as used in public FHIR order and report examples (loinc.org/<code>)"
+
+
+@dataclass(frozen=True, slots=True)
+class Orderable:
+    code: Code  # the standard code (LOINC), sent first
+    local: str  # alpha4's own code for the same order
+
+    @property
+    def display(self) -> str:
+        return self.code.display
+
+
+ORDERS: dict[str, Orderable] = {
+    "jcv": Orderable(
+        Code(LOINC, JCV_ANTIBODY, "JC virus Ab [Presence] in Serum (STRATIFY JCV)", Status.VERIFIED),
+        "jcv-antibody",
+    ),
+    "antibody": Orderable(
+        Code(LOINC, NATALIZUMAB_ANTIBODY, "Natalizumab Ab [Presence] in Serum", Status.VERIFIED),
+        "natalizumab-antibody",
+    ),
+    "mri": Orderable(Code(LOINC, "24590-2", "MR Brain", Status.UNVERIFIED, _LOINC_SEEN), LOCAL["mri"]),
+    "cbc": Orderable(
+        Code(LOINC, "57021-8", "CBC W Auto Differential panel - Blood", Status.UNVERIFIED, _LOINC_SEEN),
+        "cbc",
+    ),
+    "lft": Orderable(
+        Code(LOINC, "24325-3", "Hepatic function 2000 panel - Serum or Plasma", Status.UNVERIFIED, _LOINC_SEEN),
+        "lft",
+    ),
 }
+ORDERABLE: dict[str, Code] = {key: o.code for key, o in ORDERS.items()}
+
+
+def order_concept(key: str) -> dict[str, object]:
+    """The ServiceRequest.code of an order: the standard code first, alpha4's own code beside it.
+
+    >>> [cd["system"].rsplit("/", 1)[-1] for cd in order_concept("cbc")["coding"]]
+    ['loinc.org', 'alpha4']
+    """
+    order = ORDERS[key]
+    return {
+        "coding": [
+            {"system": order.code.system, "code": order.code.code, "display": order.code.display},
+            {"system": ALPHA4, "code": order.local, "display": order.code.display},
+        ],
+        "text": order.code.display,
+    }

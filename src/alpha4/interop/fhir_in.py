@@ -102,6 +102,9 @@ NOT_GIVEN = frozenset({"not-done", "entered-in-error", "stopped"})
 BUNDLE_TYPES = frozenset({"collection", "transaction", "searchset", "batch-response", "transaction-response"})
 
 
+UNREAD_LAB = "laboratory results no alpha4 rule reads"
+
+
 class FhirInputError(ValueError):
     """Input alpha4 refuses: names the resource (``Observation/123``) and the element."""
 
@@ -123,6 +126,7 @@ class Unmapped:
     resource_type: str
     id: str | None
     reason: str
+    kind: str = ""  # a group of like records summarised on one line (e.g. UNREAD_LAB); "" stands alone
 
     def __str__(self) -> str:
         return f"{self.resource_type}/{self.id or '?'}: {self.reason}"
@@ -1203,9 +1207,8 @@ class _Mapper:
             self.review(e, day, f"{name}: {loinc!r} is not a valid LOINC code (check digit); not interpreted")
             return
         if known is None and not _from_alpha4(e):
-            self.skip(
-                e, f"laboratory result {_text(m.code) or loinc} (LOINC {loinc}): no alpha4 rule reads it"
-            )
+            name = f"{_text(m.code) or 'LOINC'} ({loinc})"
+            self.unmapped.append(Unmapped(e.type, e.id or e.full_url, name, UNREAD_LAB))
             return
         if q is None or q.value is None:
             if known is None:

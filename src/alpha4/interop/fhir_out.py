@@ -803,13 +803,12 @@ def service_request(item: ScheduleItem, patient_ref: str, as_of: dt.date) -> Jso
     key = _ORDER_FOR_ITEM.get(item.item)
     if key is None or item.status not in (Status.DUE, Status.OVERDUE, Status.DUE_SOON):
         return None
-    code = c.ORDERABLE[key]
     return {
         "resourceType": "ServiceRequest",
         "id": f"order-{key}",
         "status": "draft",
         "intent": "proposal",
-        "code": concept(coding(code.system, code.code, code.display), text=code.display),
+        "code": c.order_concept(key),
         "subject": {"reference": patient_ref},
         "authoredOn": as_of.isoformat(),
         **({"occurrenceDateTime": item.due.isoformat()} if item.due else {}),
