@@ -248,10 +248,10 @@ def _unique_resources(items: list[tuple[str | None, JsonDict]]) -> list[tuple[st
     out: list[tuple[str | None, JsonDict]] = []
     for full_url, raw in items:
         rid = raw.get("id")
-        if rid is None:
+        if rid is None and not full_url:
             out.append((full_url, raw))
             continue
-        key = f"{raw.get('resourceType')}/{rid}"
+        key = f"{raw.get('resourceType')}/{rid}" if rid is not None else str(full_url)
         if key not in chosen:
             chosen[key] = len(out)
             out.append((full_url, raw))
@@ -1228,8 +1228,8 @@ class _Mapper:
         elif known is not None:
             try:
                 conversion_factor(unit, known.unit)
-            except UnitError as error:
-                problem = f"unit {unit!r} cannot be converted to {known.unit} ({error})"
+            except UnitError:
+                problem = f"unit {unit!r} cannot be converted to {known.unit}"
         if problem is not None:
             self.review(e, day, f"{name} {q.value} {unit}: {problem}; not interpreted")
             return
@@ -1924,7 +1924,7 @@ _NO_SUBJECT_TYPES = frozenset(
 )
 
 
-def _summary(text: str, limit: int = 120) -> str:
+def _summary(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
