@@ -333,3 +333,120 @@ def write_all(folder: Path = VARIANTS) -> list[Path]:
         path.write_text(json.dumps(build(name), indent=1, ensure_ascii=False) + "\n")
         out.append(path)
     return out
+
+
+# --- a Synthea-style chart: the same patient inside a large record ------------------------------
+_ROUTINE_LABS = (
+    ("2345-7", "Glucose [Mass/volume] in Serum or Plasma", "mg/dL", 70, 140),
+    ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma", "mg/dL", 0.6, 1.3),
+    ("2951-2", "Sodium [Moles/volume] in Serum or Plasma", "mmol/L", 135, 145),
+    ("2823-3", "Potassium [Moles/volume] in Serum or Plasma", "mmol/L", 3.5, 5.1),
+    ("8867-4", "Heart rate", "/min", 55, 95),
+    ("8480-6", "Systolic blood pressure", "mm[Hg]", 100, 140),
+)
+
+
+def us_ucum_units(b: Bundle) -> Bundle:
+    """The base results in the UCUM units Synthea writes (10*3/uL, mg/dL, kg)."""
+    for rid in ("lab-1", "lab-2", "lab-3"):
+        q = by_id(b, rid)["valueQuantity"]
+        q.update(unit="10*3/uL", code="10*3/uL")
+    by_id(b, "lab-6")["valueQuantity"].update(value=round(10.3 / 17.1, 2), unit="mg/dL", code="mg/dL")
+    by_id(b, "wt-1")["valueQuantity"].update(value=68.04, unit="kg", code="kg")
+    return b
+
+
+def synthea_like(resources_wanted: int = 1200) -> Bundle:
+    """The base patient plus encounters, claims, routine chemistry and vital signs (the bulk of a
+    Synthea chart, none of it read by a natalizumab rule) up to ``resources_wanted`` resources."""
+    b = us_ucum_units(base())
+    patient_ref = {"reference": PATIENT_URL}
+    n = 0
+    while len(b["entry"]) < resources_wanted:
+        n += 1
+        day = f"20{20 + n % 6:02d}-{1 + n % 12:02d}-{1 + n % 27:02d}"
+        enc = f"urn:uuid:00000000-0000-4000-8000-{n:012d}"
+        b["entry"].append(
+            {
+                "fullUrl": enc,
+                "resource": {
+                    "resourceType": "Encounter",
+                    "status": "finished",
+                    "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+                    "subject": patient_ref,
+                    "period": {"start": f"{day}T09:00:00-05:00", "end": f"{day}T09:30:00-05:00"},
+                },
+            }
+        )
+        code, display, unit, low, high = _ROUTINE_LABS[n % len(_ROUTINE_LABS)]
+        vital = code in ("8867-4", "8480-6")
+        b["entry"].append(
+            {
+                "fullUrl": f"urn:uuid:00000000-0000-4000-9000-{n:012d}",
+                "resource": {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "category": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                    "code": "vital-signs" if vital else "laboratory",
+                                }
+                            ]
+                        }
+                    ],
+                    "code": {
+                        "coding": [{"system": "http://loinc.org", "code": code, "display": display}],
+                        "text": display,
+                    },
+                    "subject": patient_ref,
+                    "encounter": {"reference": enc},
+                    "effectiveDateTime": f"{day}T09:10:00-05:00",
+                    "valueQuantity": {
+                        "value": round(low + (high - low) * ((n * 37) % 100) / 100, 1),
+                        "unit": unit,
+                        "system": "http://unitsofmeasure.org",
+                        "code": unit,
+                    },
+                },
+            }
+        )
+        b["entry"].append(
+            {
+                "fullUrl": f"urn:uuid:00000000-0000-4000-a000-{n:012d}",
+                "resource": {
+                    "resourceType": "Claim",
+                    "status": "active",
+                    "type": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+                                "code": "professional",
+                            }
+                        ]
+                    },
+                    "use": "claim",
+                    "patient": patient_ref,
+                    "created": f"{day}T09:30:00-05:00",
+                    "provider": {"display": "Example Clinic"},
+                    "priority": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/processpriority",
+                                "code": "normal",
+                            }
+                        ]
+                    },
+                    "insurance": [{"sequence": 1, "focal": True, "coverage": {"display": "Example insurer"}}],
+                    "item": [
+                        {
+                            "sequence": 1,
+                            "productOrService": {"text": "Office visit"},
+                            "encounter": [{"reference": enc}],
+                        }
+                    ],
+                },
+            }
+        )
+    return b

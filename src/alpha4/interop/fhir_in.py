@@ -324,6 +324,47 @@ def validate_resource(raw: Any, where: str = "resource") -> Any:
     return model
 
 
+# Resource types some mapper reads: each is validated against the R4 model before it is read.
+READ_TYPES = frozenset(
+    {
+        "Patient",
+        "Condition",
+        "Observation",
+        "MedicationAdministration",
+        "MedicationStatement",
+        "MedicationRequest",
+        "Medication",
+        "Substance",
+        "AllergyIntolerance",
+        "AdverseEvent",
+        "DiagnosticReport",
+        "ImagingStudy",
+        "Procedure",
+        "Task",
+        "Basic",
+    }
+)
+
+
+def read_entry(full_url: str | None, raw: Any, where: str) -> _Entry:
+    """An entry of the bundle: validated when alpha4 reads its type; a type alpha4 never reads
+    (Encounter, Claim, ...) is only checked to be a FHIR resource type, and is reported as unmapped.
+
+    A chart holds hundreds of resources no rule reads; validating them would cost most of an
+    assessment's time and make a malformed claim refuse a patient's safety check.
+    """
+    rtype = raw.get("resourceType") if isinstance(raw, dict) else None
+    if isinstance(rtype, str) and rtype not in READ_TYPES and _is_resource_type(rtype):
+        return _Entry(full_url, raw, None)
+    return _Entry(full_url, raw, validate_resource(raw, where))
+
+
+def _is_resource_type(name: str) -> bool:
+    from fhir.resources.R4B import fhirtypes
+
+    return name[:1].isupper() and name.isalnum() and hasattr(fhirtypes, name + "Type")
+
+
 def bundle_to_patient(data: Any, *, patient_id: str | None = None) -> Imported:
     """Read a FHIR R4 Bundle (collection, transaction, searchset, batch-response) into a Patient.
 
@@ -378,7 +419,7 @@ def bundle_to_patients(data: Any) -> BundlePatients:
     bad_patients: list[tuple[int, str, FhirInputError]] = []
     for n, (full_url, raw) in enumerate(raw_entries):
         try:
-            entry = _Entry(full_url, raw, validate_resource(raw, f"entry[{n}]"))
+            entry = read_entry(full_url, raw, f"entry[{n}]")
         except FhirInputError as invalid:
             if raw.get("resourceType") == "Patient":
                 ref = f"Patient/{raw['id']}" if raw.get("id") else (full_url or f"entry[{n}]")
@@ -433,7 +474,7 @@ def resources_to_patient(
     entries: list[_Entry] = []
     for n, item in enumerate(resources):
         full_url, raw = item if isinstance(item, tuple) else (None, item)
-        entries.append(_Entry(full_url, raw, validate_resource(raw, f"entry[{n}]")))
+        entries.append(read_entry(full_url, raw, f"entry[{n}]"))
     return _Mapper(entries, patient_id, list(skipped)).run()
 
 
