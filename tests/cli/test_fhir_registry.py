@@ -197,3 +197,23 @@ def test_round_trip_on_postgresql(request: pytest.FixtureRequest, tmp_path: Path
         assert code == 0, err
         as_of = as_of_for(example.stem)
         assert answer(back.read_text(), as_of) == answer(original, as_of)
+
+
+def test_an_ehr_bundle_reimported_and_round_tripped_records_no_new_version(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The EHR's own bundle: import, import again, export and import the export: one version."""
+    url = new_database_url("sqlite", request, tmp_path)
+    ehr = Path(__file__).resolve().parents[1] / "interop" / "data" / "bundles" / "ehr_ms_jcv_positive.json"
+    code, out, err = call(url, "fhir", "import", str(ehr), "--as-of", AS_OF)
+    assert code == 0 and "1 created" in flat(out), err
+    code, out, err = call(url, "fhir", "import", str(ehr), "--as-of", AS_OF)
+    assert code == 0 and "0 created, 0 updated, 1 unchanged" in flat(out), err
+    exported = tmp_path / "export.json"
+    code, _, err = call(url, "fhir", "export", "-o", str(exported))
+    assert code == 0, err
+    code, out, err = call(url, "fhir", "import", str(exported), "--as-of", AS_OF)
+    assert code == 0 and "0 created, 0 updated, 1 unchanged" in flat(out), err
+    again = tmp_path / "export-2.json"
+    call(url, "fhir", "export", "-o", str(again))
+    assert json.loads(again.read_text()) == json.loads(exported.read_text())
