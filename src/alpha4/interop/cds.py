@@ -553,6 +553,11 @@ _LABEL_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def service_label(profile: Profile) -> str:
+    """The source label of a card that cites no document: alpha4 and the profile (e.g. "US")."""
+    return f"alpha4 natalizumab safety ({profile.name.upper()})"
+
+
 def short_label(source: str) -> str:
     """A card's ``source.label``: a short name a clinician recognises (at most 60 characters), such as
     "US Prescribing Information 5.1"; the full citation stays in the card's detail.
@@ -575,7 +580,7 @@ def short_label(source: str) -> str:
 
 
 def _source(f: Finding | None, profile: Profile) -> Source:
-    label = f"alpha4 natalizumab safety ({profile.title})"[:LABEL_MAX]
+    label = service_label(profile)
     url = None
     if f is not None and f.sources:
         first = f.sources[0]
@@ -794,7 +799,7 @@ def evaluate(
             summary="Natalizumab: no multiple sclerosis or Crohn's disease diagnosis found in the record",
             detail=_md(str(error)) + "\n\nalpha4 cannot check eligibility or safety without the indication.",
             indicator="warning",
-            source=Source(label=f"alpha4 natalizumab safety ({profile.title})"),
+            source=Source(label=service_label(profile)),
         )
         return Evaluation(hook, patient_id, drafts, cards=_json([card]))
     if not imported.assessable:
@@ -804,7 +809,7 @@ def evaluate(
             detail="The EHR records this patient as deceased (`Patient.deceased[x]`): alpha4 gives no "
             "infusion gate, schedule or worklist entry.",
             indicator="info",
-            source=Source(label=f"alpha4 natalizumab safety ({profile.title})"[:LABEL_MAX]),
+            source=Source(label=service_label(profile)),
         )
         return Evaluation(hook, patient_id, drafts, _json([card]), None, imported)
     if hook == "patient-view" and not drafts and not _on_natalizumab(imported, resources):
@@ -827,7 +832,7 @@ def candidate_card(patient: Patient, profile: Profile) -> Card:
             "alpha4 checks eligibility, contraindications and the REMS steps when it is ordered."
         ),
         indicator="info",
-        source=Source(label=f"alpha4 natalizumab safety ({profile.title})"[:LABEL_MAX]),
+        source=Source(label=service_label(profile)),
     )
 
 
