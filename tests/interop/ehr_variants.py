@@ -209,6 +209,27 @@ def batch_response_of_searchsets(b: Bundle) -> Bundle:
     }
 
 
+def partial_dates(b: Bundle) -> Bundle:
+    """A birth date known to the year, an infusion known to the month, azathioprine by years."""
+    b["entry"][0]["resource"]["birthDate"] = b["entry"][0]["resource"]["birthDate"][:4]
+    first = by_id(b, "ma-1")
+    first["effectiveDateTime"] = first.pop("effectivePeriod")["start"][:7]
+    aza = by_id(b, "ms-aza")
+    aza["effectivePeriod"] = {
+        "start": aza["effectivePeriod"]["start"][:4],
+        "end": aza["effectivePeriod"]["end"][:4],
+    }
+    return b
+
+
+def local_times(b: Bundle) -> Bundle:
+    """Infusions given late in the evening, written with the EHR's UTC offset (same local day)."""
+    for ma in _administrations(b):
+        day = ma["effectivePeriod"]["start"][:10]
+        ma["effectivePeriod"] = {"start": f"{day}T23:30:00-05:00", "end": f"{day}T23:59:00-05:00"}
+    return b
+
+
 # Reshapings of the same part of the bundle: at most one of each family applies at a time.
 FAMILIES: tuple[tuple[str, ...], ...] = (
     (
@@ -224,6 +245,7 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
     ("brand_immunosuppressant",),
     ("effective_period",),
     ("common_lab_units",),
+    ("local_times",),
     ("searchset_with_include", "batch_response_of_searchsets"),  # the envelope: applied last
 )
 
@@ -244,6 +266,7 @@ SAME: dict[str, Callable[[Bundle], Bundle]] = {
         common_lab_units,
         searchset_with_include,
         batch_response_of_searchsets,
+        local_times,
     )
 }
 
@@ -316,6 +339,7 @@ CHANGED: dict[str, Callable[[Bundle], Bundle]] = {
         deceased,
         provisional_indication,
         old_index_below_cutoff,
+        partial_dates,
     )
 }
 

@@ -153,3 +153,19 @@ def test_ehr_data_round_trips_with_the_ehr_ids(name: str) -> None:
         "MedicationAdministration/ma-1",
         "MedicationAdministration/ma-2",
     ]
+
+
+def test_partial_dates_are_kept_with_their_precision_and_said() -> None:
+    imported, a = read(v.build("partial_dates"))
+    p = imported.patient
+    assert a.infusion_count == 22  # the infusion known only to its month still counts
+    assert p.infusions[0].date.isoformat() == "2025-01-01"  # the earliest day of 2025-01
+    assert p.birth_date.isoformat() == "1986-12-31"  # the youngest the patient can be
+    (aza,) = p.medications
+    assert (aza.start.isoformat() if aza.start else None, aza.end.isoformat() if aza.end else None) == (
+        "2019-01-01",
+        "2020-12-31",
+    )
+    notes = [r.type for r in p.other_records]
+    assert any("date recorded as 2025-01 (month only): alpha4 uses 2025-01-01" in n for n in notes)
+    assert any("birth date recorded as 1986 (year only)" in n for n in notes)

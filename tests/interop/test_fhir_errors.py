@@ -94,7 +94,12 @@ def test_unit_ucum_cannot_convert_makes_only_that_lab_uninterpretable() -> None:
 
 def test_quantity_not_in_ucum_is_read_through_its_printed_unit() -> None:
     good = lab("731-0", 1.0, "10*3/uL")
-    good["valueQuantity"] = {"value": 1.0, "unit": "K/uL", "system": "http://example.org/units", "code": "kul"}
+    good["valueQuantity"] = {
+        "value": 1.0,
+        "unit": "K/uL",
+        "system": "http://example.org/units",
+        "code": "kul",
+    }
     got = bundle_to_patient(with_resource(sample(), good))
     assert [(x.value, x.unit) for x in got.patient.labs if x.source_ref == "Observation/bad-lab"] == [
         (1.0, "K/uL")

@@ -66,6 +66,7 @@ from alpha4.domain import (
     Sex,
     WeightRecord,
 )
+from alpha4.domain.partial_dates import PartialDate, Precision, parse_partial
 from alpha4.domain.units import UnitError, conversion_factor, loinc_check_digit_ok
 from alpha4.knowledge import label
 from alpha4.knowledge.codes import LAB_CODES
@@ -755,11 +756,23 @@ class _Mapper:
             raise FhirInputError(e.ref, element, f"cannot be read as {cls.__name__}: {message}") from None
 
     def need_day(self, e: _Entry, element: str, *values: Any) -> dt.date:
+        """The record's day. A date the EHR recorded only to the month or year (``2024-05``) is
+        kept: the earliest day of it is used (a test or dose then counts as older, so what is due
+        comes due sooner, never later) and a note on the timeline says so."""
         for v in values:
             day = _day(v)
             if day is not None:
                 return day
-        raise FhirInputError(e.ref, element, "a full date (YYYY-MM-DD) is required")
+        partial = _partial_of(e.raw)
+        if partial is not None:
+            self.note(
+                e,
+                partial.earliest,
+                f"date recorded as {partial.text} ({partial.precision.value} only): alpha4 uses "
+                f"{partial.earliest.isoformat()}, the earliest day it can be",
+            )
+            return partial.earliest
+        raise FhirInputError(e.ref, element, "a date is required")
 
     def review(self, e: _Entry, day: dt.date | None, reason: str) -> None:
         """Unmapped, and kept on the timeline as an uninterpreted record (a finding shows it)."""
@@ -917,6 +930,18 @@ class _Mapper:
     def make_patient(self, e: _Entry) -> Patient:
         m = e.model
         birth = _day(m.birthDate)
+        partial = parse_partial(m.birthDate) if birth is None and m.birthDate is not None else None
+        if partial is not None:
+            # Known to the year or month only: the latest day (the youngest the patient can be: the
+            # paediatric checks then apply whenever they may), said on the timeline with the range.
+            birth = partial.latest
+            self.note(
+                e,
+                partial.latest,
+                f"birth date recorded as {partial.text} ({partial.precision.value} only): alpha4 uses "
+                f"{partial.latest.isoformat()}; the patient may be up to a "
+                f"{'year' if partial.precision is Precision.YEAR else 'month'} older",
+            )
         if birth is None:
             raise FhirInputError(e.ref, "birthDate", "required (age-dependent rules read it)")
         sex = {"female": Sex.FEMALE, "male": Sex.MALE, "other": Sex.OTHER}.get(
@@ -1608,8 +1633,10 @@ class _Mapper:
         if unknown is not None:
             self.skip(e, f"medication statement: {unknown}")
             return
-        start = _day(period.start) if period else _day(m.effectiveDateTime)
-        end = _day(period.end) if period else None
+        # A start or end known only to the month or year: the interval's outer ends (the medicine
+        # counts as taken for as long as it may have been).
+        start = _earliest(period.start) if period else _earliest(m.effectiveDateTime)
+        end = _latest(period.end) if period else None
         if _natalizumab(concept) is not None:
             if m.status == "stopped":
                 reason = (
@@ -1967,6 +1994,44 @@ _NO_SUBJECT_TYPES = frozenset(
 
 def _summary(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_DATE_ELEMENTS = (
+    "effectiveDateTime",
+    "effectivePeriod",
+    "onsetDateTime",
+    "recordedDate",
+    "occurrenceDateTime",
+    "authoredOn",
+    "performedDateTime",
+    "performedPeriod",
+    "started",
+    "created",
+    "date",
+    "issued",
+)
+
+
+def _partial_of(raw: JsonDict) -> PartialDate | None:
+    """The first date of a resource's date elements, at whatever precision the EHR recorded it."""
+    for name in _DATE_ELEMENTS:
+        value = raw.get(name)
+        if isinstance(value, dict):
+            value = value.get("start") or value.get("end")
+        partial = parse_partial(value) if value else None
+        if partial is not None:
+            return partial
+    return None
+
+
+def _earliest(value: Any) -> dt.date | None:
+    partial = parse_partial(value) if value is not None else None
+    return partial.earliest if partial is not None else None
+
+
+def _latest(value: Any) -> dt.date | None:
+    partial = parse_partial(value) if value is not None else None
+    return partial.latest if partial is not None else None
 
 
 def _observation_day(m: Any) -> dt.date | None:
