@@ -1144,22 +1144,9 @@ class _Mapper:
             else:
                 self.skip(e, f"no result (dataAbsentReason {why})")
             return
-        if loinc & {c.JCV_ANTIBODY, c.JCV_INDEX}:
-            self.jcv.append(e)
-            return
-        if c.NATALIZUMAB_ANTIBODY in loinc:
-            self.antibody(e, day)
-            return
-        if c.BODY_WEIGHT in loinc:
-            self.weight(e)
-            return
-        if c.PREGNANCY_STATUS in loinc or c.HCG_URINE in loinc:
-            self.pregnancy(e, c.HCG_URINE in loinc and c.PREGNANCY_STATUS not in loinc)
-            return
-        if c.JCV_DNA_PCR in loinc:
-            self.review(
-                e, day, "JC virus DNA (PCR) result: review for PML; alpha4 reads PML from a Condition"
-            )
+        handler = next((OBSERVATION_BY_LOINC[code] for code in LOINC_ORDER if code in loinc), None)
+        if handler is not None:
+            handler(self, e, day)
             return
         if c.EDSS_SNOMED.code in {code for s, code in codings if s == c.SNOMED} or c.LOCAL["edss"] in local:
             self.t.lists["edss_scores"].append(
@@ -1984,6 +1971,23 @@ class _Mapper:
                 data=json.loads(data) if data else {},
             )
         )
+
+
+# --- Observations by LOINC code: the table a reviewer reads (first match in this order wins) ----
+ObservationHandler = Callable[[_Mapper, _Entry, "dt.date | None"], None]
+OBSERVATION_BY_LOINC: dict[str, ObservationHandler] = {
+    # anti-JCV serostatus and index: paired after every resource is read (two Observations or one)
+    c.JCV_ANTIBODY: lambda m, e, day: m.jcv.append(e),
+    c.JCV_INDEX: lambda m, e, day: m.jcv.append(e),
+    c.NATALIZUMAB_ANTIBODY: lambda m, e, day: m.antibody(e, day),
+    c.BODY_WEIGHT: lambda m, e, day: m.weight(e),
+    c.PREGNANCY_STATUS: lambda m, e, day: m.pregnancy(e, False),
+    c.HCG_URINE: lambda m, e, day: m.pregnancy(e, True),
+    c.JCV_DNA_PCR: lambda m, e, day: m.review(
+        e, day, "JC virus DNA (PCR) result: review for PML; alpha4 reads PML from a Condition"
+    ),
+}
+LOINC_ORDER = tuple(OBSERVATION_BY_LOINC)  # a pregnancy status coded with hCG too is a status
 
 
 _PATIENT_ELEMENTS = ("subject", "patient", "for")
