@@ -836,7 +836,14 @@ def candidate_card(patient: Patient, profile: Profile) -> Card:
     )
 
 
-_NATALIZUMAB_MARKS = (b"natalizumab", b"tysabri", b"tyruko", c.NATALIZUMAB_RXCUI.encode())
+_NATALIZUMAB_MARKS = (
+    b"natalizumab",
+    b"tysabri",
+    b"tyruko",
+    c.NATALIZUMAB_RXCUI.encode(),
+    c.TYSABRI_NDC.encode(),
+)
+_TYSABRI_NDC_DIGITS = c.ndc_digits(c.TYSABRI_NDC).encode()
 
 
 def _on_natalizumab(imported: Imported, resources: list[dict[str, Any]]) -> bool:
@@ -852,13 +859,7 @@ def _on_natalizumab(imported: Imported, resources: list[dict[str, Any]]) -> bool
         return True
     if any("natalizumab" in u.reason for u in imported.unmapped):
         return True
-    for r in resources:
-        if r.get("resourceType") in ("Patient", "Condition", "Observation"):
-            continue
-        text = orjson.dumps(r).lower()
-        if any(mark in text for mark in _NATALIZUMAB_MARKS) or c.ndc_digits(c.TYSABRI_NDC).encode() in text:
-            return True
-    return False
+    return _any_natalizumab(resources)
 
 
 def stamp(cards: Iterable[CardJson], hook_instance: str) -> list[CardJson]:
@@ -963,12 +964,16 @@ def cards_for(
 
 
 def _any_natalizumab(resources: list[dict[str, Any]]) -> bool:
-    return any(
-        _names_natalizumab(r.get("medicationCodeableConcept") or r.get("code"))
-        for r in resources
-        if r.get("resourceType")
-        in ("MedicationAdministration", "MedicationRequest", "MedicationStatement", "AllergyIntolerance")
-    )
+    """True when any medication, allergy or REMS resource may name natalizumab (raw text and codes,
+    contained and referenced Medications included: read generously)."""
+    return any(_mentions_natalizumab(r) for r in resources)
+
+
+def _mentions_natalizumab(r: dict[str, Any]) -> bool:
+    if r.get("resourceType") in ("Patient", "Condition", "Observation"):
+        return False
+    text = orjson.dumps(r).lower()
+    return any(mark in text for mark in _NATALIZUMAB_MARKS) or _TYSABRI_NDC_DIGITS in text
 
 
 def card_codes(cards: Iterable[Card]) -> set[str]:
