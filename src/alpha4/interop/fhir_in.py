@@ -1,5 +1,8 @@
 """FHIR R4 -> alpha4: build a patient's timeline from a Bundle (or a list of resources).
 
+Bundle handling (entries, validation, errors) lives in :mod:`alpha4.interop.fhir_bundle`, the small
+element readers in :mod:`alpha4.interop.fhir_readers`; this module is the mapping itself.
+
 Each resource is validated by the ``fhir.resources`` R4B models (wire-compatible
 with R4 for the resources read here) before anything is read from it. What alpha4
 maps keeps ``source_ref`` (``Observation/123``) so every finding's evidence points
@@ -19,10 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.bundle import Bundle
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from alpha4.domain import (
     AdverseEvent,
@@ -57,7 +57,6 @@ from alpha4.domain import (
     Patient,
     PregnancyRecord,
     PregnancyStatus,
-    Product,
     ReactionKind,
     Relapse,
     Route,
@@ -66,15 +65,96 @@ from alpha4.domain import (
     Sex,
     WeightRecord,
 )
-from alpha4.domain.partial_dates import PartialDate, Precision, parse_partial
+from alpha4.domain.partial_dates import Precision, parse_partial
 from alpha4.domain.units import UnitError, conversion_factor, loinc_check_digit_ok
 from alpha4.knowledge import label
 from alpha4.knowledge.codes import LAB_CODES
 
 from . import codes as c
-from .lru import LruCache
+from .fhir_bundle import BUNDLE_TYPES as BUNDLE_TYPES
+from .fhir_bundle import READ_TYPES as READ_TYPES
+from .fhir_bundle import (
+    UNREAD_LAB,
+    FhirInputError,
+    JsonDict,
+    NoIndicationError,
+    Unmapped,
+    _Entry,
+    _first_error,
+    _names_a_patient,
+    _patient_reference,
+    _same_reference,
+    bundle_entries,
+    read_entry,
+)
+from .fhir_bundle import VALIDATED as VALIDATED
+from .fhir_bundle import is_fhir as is_fhir
+from .fhir_bundle import model_json as model_json
+from .fhir_bundle import next_link as next_link
+from .fhir_bundle import validate_resource as validate_resource
+from .fhir_readers import (
+    _assay,
+    _codings,
+    _Concept,
+    _day,
+    _deceased,
+    _earliest,
+    _extension,
+    _first_identifier,
+    _from_alpha4,
+    _has,
+    _has_value,
+    _interval_weeks,
+    _jcv_day,
+    _latest,
+    _local_codes,
+    _local_suffix,
+    _medicine_class,
+    _modifier_extensions,
+    _natalizumab,
+    _observation_day,
+    _partial_of,
+    _patient_identifier,
+    _qualitative,
+    _record_id,
+    _route,
+    _says_contrast,
+    _stratify_status,
+    _summary,
+    _text,
+    _texts,
+)
+from .fhir_readers import serostatus_words as serostatus_words
 
-JsonDict = dict[str, Any]
+__all__ = [
+    "BUNDLE_TYPES",
+    "GIVEN",
+    "LOINC_ORDER",
+    "NOT_CURRENT",
+    "NOT_GIVEN",
+    "OBSERVATION_BY_LOINC",
+    "PROVISIONAL",
+    "READ_LOINC",
+    "READ_TYPES",
+    "UNREAD_LAB",
+    "VALIDATED",
+    "BundlePatients",
+    "FhirInputError",
+    "Imported",
+    "NoIndicationError",
+    "PatientFromBundle",
+    "Unmapped",
+    "bundle_entries",
+    "bundle_to_patient",
+    "bundle_to_patients",
+    "is_fhir",
+    "model_json",
+    "next_link",
+    "read_entry",
+    "resources_to_patient",
+    "serostatus_words",
+    "validate_resource",
+]
 
 # Condition.verificationStatus codes that leave a diagnosis unconfirmed, clinicalStatus codes that
 # say it is not current (HL7 terminology condition-ver-status, condition-clinical).
@@ -100,38 +180,6 @@ READ_LOINC = frozenset(
 GIVEN = frozenset({"completed", "in-progress"})
 NOT_GIVEN = frozenset({"not-done", "entered-in-error", "stopped"})
 
-BUNDLE_TYPES = frozenset({"collection", "transaction", "searchset", "batch-response", "transaction-response"})
-
-
-UNREAD_LAB = "laboratory results no alpha4 rule reads"
-
-
-class FhirInputError(ValueError):
-    """Input alpha4 refuses: names the resource (``Observation/123``) and the element."""
-
-    def __init__(self, resource: str, element: str, message: str) -> None:
-        self.resource = resource
-        self.element = element
-        self.message = message
-        super().__init__(f"{resource} {element}: {message}" if element else f"{resource}: {message}")
-
-
-class NoIndicationError(FhirInputError):
-    """The record holds no multiple sclerosis or Crohn's disease Condition."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unmapped:
-    """A resource alpha4 read but could not place on the timeline, and why."""
-
-    resource_type: str
-    id: str | None
-    reason: str
-    kind: str = ""  # a group of like records summarised on one line (e.g. UNREAD_LAB); "" stands alone
-
-    def __str__(self) -> str:
-        return f"{self.resource_type}/{self.id or '?'}: {self.reason}"
-
 
 @dataclass(frozen=True, slots=True)
 class Imported:
@@ -143,227 +191,6 @@ class Imported:
     def assessable(self) -> bool:
         """False for a patient the EHR records as deceased: no gate, schedule or worklist entry."""
         return self.deceased is None
-
-
-@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: comparing raw JSON is slow
-class _Entry:
-    full_url: str | None
-    raw: JsonDict
-    model: Any
-
-    @property
-    def type(self) -> str:
-        return str(self.raw["resourceType"])
-
-    @property
-    def id(self) -> str | None:
-        value = self.raw.get("id")
-        return str(value) if value is not None else None
-
-    @property
-    def ref(self) -> str:
-        return f"{self.type}/{self.id}" if self.id else (self.full_url or self.type)
-
-
-# --- reading and validating -------------------------------------------------------------------
-def bundle_entries(data: Any) -> tuple[list[tuple[str | None, JsonDict]], list[Unmapped]]:
-    """The resources of a Bundle with their fullUrl; checks the envelope against the R4 model.
-
-    A ``batch-response`` whose entries are searchset Bundles is read through. A resource that
-    appears more than once (a searchset ``_include`` returns the Patient with every match) is one
-    resource: the newest version (``meta.lastUpdated``) is kept. A searchset with a ``next`` link is
-    a partial history and is refused: an assessment of part of the record can under-count exposure.
-    """
-    out, skipped = _entries(data, "Bundle")
-    return _unique_resources(out), skipped
-
-
-def _entries(data: Any, where: str) -> tuple[list[tuple[str | None, JsonDict]], list[Unmapped]]:
-    if not isinstance(data, dict):
-        raise FhirInputError(where, "", "not a JSON object")
-    if data.get("resourceType") != "Bundle":
-        raise FhirInputError(
-            str(data.get("resourceType", "(no resourceType)")), "resourceType", "expected a Bundle"
-        )
-    kind = data.get("type")
-    if kind not in BUNDLE_TYPES:
-        raise FhirInputError(
-            where,
-            "type",
-            f"{kind!r} is not a bundle type alpha4 reads ({', '.join(sorted(BUNDLE_TYPES))})",
-        )
-    entries = data.get("entry", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise FhirInputError(where, "entry", "must be a list of objects")
-    shell = {**data, "entry": [{k: v for k, v in e.items() if k != "resource"} for e in entries]}
-    try:
-        Bundle.model_validate(shell)
-    except ValidationError as error:
-        raise FhirInputError(where, *_first_error(error)) from None
-    if next_link(data) is not None:
-        raise FhirInputError(
-            where,
-            "link",
-            f"the searchset continues at {next_link(data)} (a 'next' link): this is one page of the "
-            "record, and assessing part of it could under-count natalizumab exposure; fetch every page",
-        )
-    out: list[tuple[str | None, JsonDict]] = []
-    skipped: list[Unmapped] = []
-    for n, e in enumerate(entries):
-        resource = e.get("resource")
-        if resource is None:
-            continue  # a batch-response entry without a body
-        if not isinstance(resource, dict):
-            raise FhirInputError(where, f"entry[{n}].resource", "not a JSON object")
-        request = e.get("request") or {}
-        if isinstance(request, dict) and request.get("method") == "DELETE":
-            skipped.append(
-                Unmapped(str(resource.get("resourceType")), resource.get("id"), "a DELETE request")
-            )
-            continue
-        mode = (e.get("search") or {}).get("mode") if isinstance(e.get("search"), dict) else None
-        if mode == "outcome" or resource.get("resourceType") == "OperationOutcome":
-            skipped.append(Unmapped("OperationOutcome", resource.get("id"), _outcome_text(resource)))
-            continue
-        if resource.get("resourceType") == "Bundle":  # a batch-response of searches: read through
-            inner, inner_skipped = _entries(resource, f"{where}.entry[{n}]")
-            out += inner
-            skipped += inner_skipped
-            continue
-        out.append((e.get("fullUrl"), resource))
-    return out, skipped
-
-
-def next_link(bundle: JsonDict) -> str | None:
-    """The ``next`` link of a searchset page, if any."""
-    for link in bundle.get("link") or []:
-        if isinstance(link, dict) and link.get("relation") == "next" and link.get("url"):
-            return str(link["url"])
-    return None
-
-
-def _unique_resources(items: list[tuple[str | None, JsonDict]]) -> list[tuple[str | None, JsonDict]]:
-    """One entry per ``Type/id`` (the newest ``meta.lastUpdated``, else the first); the place of the
-    first occurrence is kept. Resources without an id are all kept."""
-    chosen: dict[str, int] = {}
-    out: list[tuple[str | None, JsonDict]] = []
-    for full_url, raw in items:
-        rid = raw.get("id")
-        if rid is None and not full_url:
-            out.append((full_url, raw))
-            continue
-        key = f"{raw.get('resourceType')}/{rid}" if rid is not None else str(full_url)
-        if key not in chosen:
-            chosen[key] = len(out)
-            out.append((full_url, raw))
-            continue
-        place = chosen[key]
-        if _updated(raw) > _updated(out[place][1]):
-            out[place] = (out[place][0] or full_url, raw)
-    return out
-
-
-def _updated(raw: JsonDict) -> str:
-    meta = raw.get("meta")
-    return str(meta.get("lastUpdated") or "") if isinstance(meta, dict) else ""
-
-
-def _outcome_text(resource: JsonDict) -> str:
-    issues = resource.get("issue") or []
-    texts = [str(i.get("diagnostics") or i.get("code") or "") for i in issues if isinstance(i, dict)]
-    return "the EHR reported: " + ("; ".join(t for t in texts if t) or "an OperationOutcome")
-
-
-def _first_error(error: ValidationError) -> tuple[str, str]:
-    parts = []
-    for e in error.errors()[:5]:
-        where = ".".join(str(p) for p in e["loc"])
-        parts.append((where, e["msg"]))
-    element = parts[0][0] if parts else ""
-    message = "; ".join(f"{w}: {m}" if w != element or i else m for i, (w, m) in enumerate(parts))
-    return element, message
-
-
-# Validated R4B models by the resource's exact JSON text. An EHR sends the same resources again on
-# every hook call for a patient (each chart opening); validation is a pure function of the
-# resource's content, so an identical resource is validated once. The models are only read.
-VALIDATED: LruCache[bytes, Any] = LruCache(4096)
-
-
-def validate_resource(raw: Any, where: str = "resource") -> Any:
-    """The R4B model of one resource; FhirInputError naming the resource and element otherwise.
-
-    Resources already validated with exactly this content are served from :data:`VALIDATED`.
-    """
-    if not isinstance(raw, dict):
-        raise FhirInputError(where, "", "not a JSON object")
-    rtype = raw.get("resourceType")
-    ref = f"{rtype}/{raw.get('id')}" if raw.get("id") else str(rtype)
-    if not isinstance(rtype, str):
-        raise FhirInputError(where, "resourceType", "missing")
-    try:
-        model_class = get_fhir_model_class(rtype)
-    except (KeyError, ValueError):
-        raise FhirInputError(ref, "resourceType", f"{rtype!r} is not a FHIR R4 resource type") from None
-    try:
-        key = rtype.encode() + orjson.dumps(raw)
-    except TypeError:
-        key = None  # not plain JSON (a caller's own objects): validate, do not cache
-    if key is not None:
-        cached = VALIDATED.get(key)
-        if cached is not None:
-            return cached
-    try:
-        model = model_class.model_validate(raw)
-    except ValidationError as error:
-        element, message = _first_error(error)
-        raise FhirInputError(ref, element, f"fails FHIR R4 validation: {message}") from None
-    except (TypeError, ValueError, KeyError) as error:  # fhir.resources raises these for odd input
-        raise FhirInputError(ref, "", f"fails FHIR R4 validation: {error}") from None
-    if key is not None:
-        VALIDATED.put(key, model)
-    return model
-
-
-# Resource types some mapper reads: each is validated against the R4 model before it is read.
-READ_TYPES = frozenset(
-    {
-        "Patient",
-        "Condition",
-        "Observation",
-        "MedicationAdministration",
-        "MedicationStatement",
-        "MedicationRequest",
-        "Medication",
-        "Substance",
-        "AllergyIntolerance",
-        "AdverseEvent",
-        "DiagnosticReport",
-        "ImagingStudy",
-        "Procedure",
-        "Task",
-        "Basic",
-    }
-)
-
-
-def read_entry(full_url: str | None, raw: Any, where: str) -> _Entry:
-    """An entry of the bundle: validated when alpha4 reads its type; a type alpha4 never reads
-    (Encounter, Claim, ...) is only checked to be a FHIR resource type, and is reported as unmapped.
-
-    A chart holds hundreds of resources no rule reads; validating them would cost most of an
-    assessment's time and make a malformed claim refuse a patient's safety check.
-    """
-    rtype = raw.get("resourceType") if isinstance(raw, dict) else None
-    if isinstance(rtype, str) and rtype not in READ_TYPES and _is_resource_type(rtype):
-        return _Entry(full_url, raw, None)
-    return _Entry(full_url, raw, validate_resource(raw, where))
-
-
-def _is_resource_type(name: str) -> bool:
-    from fhir.resources.R4B import fhirtypes
-
-    return name[:1].isupper() and name.isalnum() and hasattr(fhirtypes, name + "Type")
 
 
 def bundle_to_patient(data: Any, *, patient_id: str | None = None) -> Imported:
@@ -477,190 +304,6 @@ def resources_to_patient(
         full_url, raw = item if isinstance(item, tuple) else (None, item)
         entries.append(read_entry(full_url, raw, f"entry[{n}]"))
     return _Mapper(entries, patient_id, list(skipped)).run()
-
-
-# --- small readers ----------------------------------------------------------------------------
-def _day(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None  # a partial date (year or year-month): not precise enough for the rules
-
-
-def _codings(concept: Any) -> list[tuple[str, str]]:
-    if concept is None:
-        return []
-    return [(str(cd.system or ""), str(cd.code or "")) for cd in (concept.coding or [])]
-
-
-def _text(concept: Any) -> str:
-    if concept is None:
-        return ""
-    if concept.text:
-        return str(concept.text)
-    for cd in concept.coding or []:
-        if cd.display:
-            return str(cd.display)
-    return ""
-
-
-def _has(concept: Any, system: str, *codes: str) -> bool:
-    return any(s == system and code in codes for s, code in _codings(concept))
-
-
-def _local_codes(concept: Any) -> list[str]:
-    return [code for s, code in _codings(concept) if s == c.ALPHA4]
-
-
-def _local_suffix(concept: Any, prefix: str) -> str | None:
-    for code in _local_codes(concept):
-        if code.startswith(prefix):
-            return code[len(prefix) :]
-    return None
-
-
-def _extension(resource: Any, name: str) -> Any:
-    for e in resource.extension or []:
-        if e.url == c.EXT + name:
-            for attr in ("valueBoolean", "valueInteger", "valueString", "valueDecimal"):
-                value = getattr(e, attr, None)
-                if value is not None:
-                    return value
-    return None
-
-
-def _record_id(entry: _Entry) -> str:
-    identifiers = entry.model.identifier if hasattr(entry.model, "identifier") else None
-    if identifiers is not None and not isinstance(identifiers, list):
-        identifiers = [identifiers]
-    for ident in identifiers or []:
-        if ident.system == c.RECORD_ID and ident.value:
-            return str(ident.value)
-    if entry.id:
-        return f"{entry.type}/{entry.id}"
-    return entry.full_url or entry.type
-
-
-_NEGATIVE_WORDS = ("not detected", "non-reactive", "nonreactive", "non reactive", "negative", "neg", "absent")
-_INDETERMINATE_WORDS = ("indeterminate", "equivocal", "borderline", "inconclusive", "ind")
-_POSITIVE_WORDS = ("positive", "pos", "detected", "reactive", "present")
-_INTERPRETATION_CODES = {
-    "POS": Serostatus.POSITIVE,
-    "NEG": Serostatus.NEGATIVE,
-    "IND": Serostatus.INDETERMINATE,
-    "DET": Serostatus.POSITIVE,
-    "ND": Serostatus.NEGATIVE,
-}
-
-
-def serostatus_words(text: str) -> Serostatus | None:
-    """Positive / negative / indeterminate from a laboratory's words (negatives are read first, so
-    "not detected" is never read as "detected").
-
-    >>> [serostatus_words(t) for t in ("Negative", "NOT DETECTED", "Positive (index 1.2)", "Equivocal", "")]
-    [<Serostatus.NEGATIVE: 'negative'>, <Serostatus.NEGATIVE: 'negative'>, <Serostatus.POSITIVE: 'positive'>, <Serostatus.INDETERMINATE: 'indeterminate'>, None]
-    """
-    folded = c.words(text.replace("-", " - ").replace("non - reactive", "non-reactive"))
-    for status, options in (
-        (Serostatus.NEGATIVE, _NEGATIVE_WORDS),
-        (Serostatus.INDETERMINATE, _INDETERMINATE_WORDS),
-        (Serostatus.POSITIVE, _POSITIVE_WORDS),
-    ):
-        if any(f" {w} " in folded for w in options):
-            return status
-    return None
-
-
-def _qualitative(obs: Any) -> Serostatus | None:
-    """Positive / negative / indeterminate from interpretation, valueCodeableConcept or valueString."""
-    for concept in obs.interpretation or []:
-        for _, code in _codings(concept):
-            if code.upper() in _INTERPRETATION_CODES:
-                return _INTERPRETATION_CODES[code.upper()]
-    value = obs.valueCodeableConcept
-    if value is not None:
-        if _has(value, c.SNOMED, c.POSITIVE_SNOMED):
-            return Serostatus.POSITIVE
-        if _has(value, c.SNOMED, c.NEGATIVE_SNOMED):
-            return Serostatus.NEGATIVE
-    texts = [*_texts(value)] if value is not None else []
-    if obs.valueString:
-        texts.append(str(obs.valueString))
-    texts += [t for concept in obs.interpretation or [] for t in _texts(concept)]
-    for text in texts:
-        status = serostatus_words(text)
-        if status is not None:
-            return status
-    return None
-
-
-def _natalizumab(concept: Any) -> Product | None:
-    """Product when the concept names natalizumab (RxNorm, NDC, alpha4 product code or text)."""
-    if concept is None:
-        return None
-    product = _local_suffix(concept, "product-")
-    if product in {p.value for p in Product}:
-        return Product(product)
-    for text in _texts(concept):
-        by_text = c.natalizumab_product(text)
-        if by_text is not None:
-            return by_text
-    for s, code in _codings(concept):
-        if s == c.RXNORM and code == c.NATALIZUMAB_RXCUI:
-            return Product.TYSABRI
-        if s == c.NDC and c.ndc_digits(code) in c.TYSABRI_NDC_FORMS:
-            return Product.TYSABRI
-    return None
-
-
-def _texts(concept: Any) -> list[str]:
-    """The concept's text and every coding's display (an EHR may put the brand in either)."""
-    if concept is None:
-        return []
-    out = [str(concept.text)] if concept.text else []
-    return out + [str(cd.display) for cd in concept.coding or [] if cd.display]
-
-
-def _medicine_class(concept: Any, category: Any) -> tuple[MedicineClass | None, str | None]:
-    """Class and RxCUI of a medicine: alpha4's category code, then RxNorm, then the name."""
-    rxcui = next((code for s, code in _codings(concept) if s == c.RXNORM and code.isdigit()), None)
-    explicit = _local_suffix(category, "medicine-class-") if category is not None else None
-    if explicit in {m.value for m in MedicineClass}:
-        return MedicineClass(str(explicit)), rxcui
-    if rxcui and rxcui in c.BY_RXCUI:
-        return c.BY_RXCUI[rxcui].medicine_class, rxcui
-    for text in _texts(concept):
-        klass = c.medicine_class_by_name(text)
-        if klass is not None:
-            return klass, rxcui
-    return None, rxcui
-
-
-def _route(concept: Any) -> Route | None:
-    if concept is None:
-        return None
-    code = _local_suffix(concept, "route-")
-    text = code or _text(concept).strip().lower()
-    for r in Route:
-        if text == r.value:
-            return r
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Concept:
-    """A CodeableConcept assembled from a Medication (its code, ingredients and the reference's
-    display): read by the same readers as a FHIR CodeableConcept."""
-
-    coding: list[Any]
-    text: str | None
 
 
 # --- the mapper -------------------------------------------------------------------------------
@@ -1990,214 +1633,5 @@ OBSERVATION_BY_LOINC: dict[str, ObservationHandler] = {
 LOINC_ORDER = tuple(OBSERVATION_BY_LOINC)  # a pregnancy status coded with hCG too is a status
 
 
-_PATIENT_ELEMENTS = ("subject", "patient", "for")
-_NO_SUBJECT_TYPES = frozenset(
-    {"Medication", "Practitioner", "PractitionerRole", "Organization", "Location", "Device", "Provenance"}
-)
-
-
-def _summary(text: str, limit: int = 220) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-_DATE_ELEMENTS = (
-    "effectiveDateTime",
-    "effectivePeriod",
-    "onsetDateTime",
-    "recordedDate",
-    "occurrenceDateTime",
-    "authoredOn",
-    "performedDateTime",
-    "performedPeriod",
-    "started",
-    "created",
-    "date",
-    "issued",
-)
-
-
-def _partial_of(raw: JsonDict) -> PartialDate | None:
-    """The first date of a resource's date elements, at whatever precision the EHR recorded it."""
-    for name in _DATE_ELEMENTS:
-        value = raw.get(name)
-        if isinstance(value, dict):
-            value = value.get("start") or value.get("end")
-        partial = parse_partial(value) if value else None
-        if partial is not None:
-            return partial
-    return None
-
-
-def _earliest(value: Any) -> dt.date | None:
-    partial = parse_partial(value) if value is not None else None
-    return partial.earliest if partial is not None else None
-
-
-def _latest(value: Any) -> dt.date | None:
-    partial = parse_partial(value) if value is not None else None
-    return partial.latest if partial is not None else None
-
-
-def _observation_day(m: Any) -> dt.date | None:
-    """The clinically relevant day of an Observation: effectiveDateTime, effectivePeriod (its start,
-    or its end when only that is given), effectiveInstant, then issued."""
-    period = m.effectivePeriod
-    return (
-        _day(m.effectiveDateTime)
-        or (_day(period.start) or _day(period.end) if period is not None else None)
-        or _day(m.effectiveInstant)
-        or _day(m.issued)
-    )
-
-
-def _has_value(m: Any) -> bool:
-    values = (
-        "valueQuantity",
-        "valueCodeableConcept",
-        "valueString",
-        "valueBoolean",
-        "valueInteger",
-        "valueRange",
-        "valueRatio",
-        "valueDateTime",
-    )
-    if any(getattr(m, v, None) is not None for v in values):
-        return True
-    return any(getattr(comp, v, None) is not None for comp in m.component or [] for v in values)
-
-
-def _from_alpha4(e: _Entry) -> bool:
-    """True for a resource alpha4 wrote itself (it carries alpha4's record id)."""
-    identifiers = getattr(e.model, "identifier", None) or []
-    if not isinstance(identifiers, list):
-        identifiers = [identifiers]
-    return any(i.system == c.RECORD_ID for i in identifiers)
-
-
-def _modifier_extensions(raw: Any) -> list[str]:
-    """The urls of every modifierExtension anywhere in a resource (alpha4 knows none).
-
-    >>> _modifier_extensions({"dosage": {"modifierExtension": [{"url": "http://x/not-given"}]}})
-    ['http://x/not-given']
-    """
-    found: list[str] = []
-    stack = [raw]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key == "modifierExtension" and isinstance(value, list):
-                    found += [str(x.get("url")) for x in value if isinstance(x, dict)]
-                elif key != "contained" and isinstance(value, dict | list):
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(x for x in item if isinstance(x, dict | list))
-    return sorted(set(found))
-
-
-def _patient_reference(raw: JsonDict) -> str | None:
-    """The reference of the element naming the resource's patient (subject, patient or for)."""
-    for name in _PATIENT_ELEMENTS:
-        ref = raw.get(name)
-        if isinstance(ref, dict) and ref.get("reference"):
-            return str(ref["reference"])
-    return None
-
-
-def _names_a_patient(raw: JsonDict) -> bool:
-    """True for resource types that belong to a patient (so one without a subject cannot be placed)."""
-    return str(raw.get("resourceType")) not in _NO_SUBJECT_TYPES
-
-
-def _same_reference(target: str, refs: set[str]) -> bool:
-    if target in refs:
-        return True
-    parts = target.rstrip("/").split("/")
-    return len(parts) >= 2 and f"{parts[-2]}/{parts[-1]}" in refs
-
-
 def _refs_of(e: _Entry) -> set[str]:
     return {f"Patient/{e.id}"} | ({e.full_url} if e.full_url else set())
-
-
-def _deceased(m: Any) -> str | None:
-    """How the EHR records the patient's death, or None (alive or not recorded)."""
-    if m.deceasedDateTime is not None:
-        return f"deceased on {str(m.deceasedDateTime)[:10]}"
-    if m.deceasedBoolean:
-        return "deceased"
-    return None
-
-
-def _patient_identifier(e: _Entry) -> str | None:
-    for ident in e.model.identifier or []:
-        if ident.system == c.PATIENT_ID and ident.value:
-            return str(ident.value)
-    return None
-
-
-def _says_contrast(text: str) -> bool:
-    """Contrast given, from a report title ("with and without contrast", "with gadolinium").
-
-    >>> _says_contrast("MRI brain with and without contrast"), _says_contrast("MRI brain without contrast")
-    (True, False)
-    """
-    t = " ".join(text.lower().split())
-    return "gadolinium" in t or "with contrast" in t or "with and without contrast" in t or "w/ contrast" in t
-
-
-def _first_identifier(e: _Entry) -> str | None:
-    return next((str(i.value) for i in e.model.identifier or [] if i.value), None)
-
-
-def _jcv_day(e: _Entry) -> dt.date | None:
-    return _observation_day(e.model)
-
-
-def _assay(method: Any) -> JcvAssay | None:
-    if method is None:
-        return None
-    code = _local_suffix(method, "jcv-assay-")
-    if code in {a.value for a in JcvAssay}:
-        return JcvAssay(str(code))
-    text = _text(method).lower()
-    if "immunowell" in text:
-        return JcvAssay.IMMUNOWELL
-    if "stratify" in text:
-        return JcvAssay.STRATIFY
-    return None
-
-
-def _stratify_status(index: float) -> Serostatus:
-    """Serostatus from a STRATIFY index by the assay's own cut-offs (<0.20, 0.20-0.40, >0.40).
-
-    >>> [_stratify_status(x).value for x in (0.1, 0.3, 0.41)]
-    ['negative', 'indeterminate', 'positive']
-    """
-    if index < label.STRATIFY_NEGATIVE_BELOW.value:
-        return Serostatus.NEGATIVE
-    if index > label.STRATIFY_POSITIVE_ABOVE.value:
-        return Serostatus.POSITIVE
-    return Serostatus.INDETERMINATE
-
-
-def _interval_weeks(request: Any) -> float | None:
-    for dosage in request.dosageInstruction or []:
-        timing = dosage.timing
-        repeat = timing.repeat if timing is not None else None
-        if repeat is None or repeat.period is None:
-            continue
-        factor = {"wk": 1.0, "d": 1 / 7, "mo": 52 / 12}.get(str(repeat.periodUnit))
-        if factor is not None:
-            return round(float(repeat.period) * factor, 2)
-    return None
-
-
-def is_fhir(data: Any) -> bool:
-    """True when a parsed JSON document is a FHIR resource (it has ``resourceType``)."""
-    return isinstance(data, dict) and "resourceType" in data
-
-
-def model_json(model: BaseModel) -> JsonDict:
-    out: JsonDict = json.loads(model.model_dump_json(exclude_none=True))
-    return out
