@@ -60,14 +60,14 @@ def test_assessment_as_fhir() -> None:
 def test_bad_bundle_names_resource_and_element(tmp_path: Path) -> None:
     bundle = json.loads(EHR.read_text())
     lab = next(e["resource"] for e in bundle["entry"] if e["resource"].get("id") == "lab-1")
-    lab["valueQuantity"]["code"] = lab["valueQuantity"]["unit"] = "mg/dL"
+    lab["effectiveDateTime"] = "2024-02-31"  # no such day (a unit alpha4 cannot convert only sets the lab aside)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(bundle))
     out = tmp_path / "never.json"
     result = runner.invoke(app, ["fhir", "from-bundle", str(bad), "-o", str(out)])
     assert result.exit_code == 2
     assert (
-        "Observation/lab-1 valueQuantity.code" in result.output.replace("\n", " ")
+        "Observation/lab-1 effectiveDateTime" in result.output.replace("\n", " ")
         or "Observation/lab-1" in result.stderr
     )
     assert not out.exists()

@@ -125,7 +125,7 @@ def bad_lab(patient: str) -> dict[str, Any]:
         "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": "731-0"}]},
         "subject": {"reference": f"Patient/{patient}"},
-        "effectiveDateTime": "2024-02-01",
+        "effectiveDateTime": "2024-02-31",  # no such day: the resource fails R4 validation
         "valueQuantity": {
             "value": 1.0,
             "unit": "mg/dL",
@@ -159,7 +159,7 @@ def test_a_bad_patient_is_named_and_skipped_the_rest_go_on(db_url: str, tmp_path
     assert code == 2
     text = flat(err)
     assert f"{broken}" in text and "not JSON" in text
-    assert "Observation/bad-lab valueQuantity.code" in text and "mg/dL" in text and "Patient/BAD" in text
+    assert "Observation/bad-lab effectiveDateTime" in text and "fails FHIR R4 validation" in text and "Patient/BAD" in text
     assert "1 created, 0 updated, 0 unchanged, 3 rejected" in flat(out)
     _, shown, _ = call(db_url, "patient", "show", "GOOD", "--format", "json")
     assert len(json.loads(shown)["infusions"]) == 3
@@ -197,3 +197,23 @@ def test_round_trip_on_postgresql(request: pytest.FixtureRequest, tmp_path: Path
         assert code == 0, err
         as_of = as_of_for(example.stem)
         assert answer(back.read_text(), as_of) == answer(original, as_of)
+
+
+def test_an_ehr_bundle_reimported_and_round_tripped_records_no_new_version(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The EHR's own bundle: import, import again, export and import the export: one version."""
+    url = new_database_url("sqlite", request, tmp_path)
+    ehr = Path(__file__).resolve().parents[1] / "interop" / "data" / "bundles" / "ehr_ms_jcv_positive.json"
+    code, out, err = call(url, "fhir", "import", str(ehr), "--as-of", AS_OF)
+    assert code == 0 and "1 created" in flat(out), err
+    code, out, err = call(url, "fhir", "import", str(ehr), "--as-of", AS_OF)
+    assert code == 0 and "0 created, 0 updated, 1 unchanged" in flat(out), err
+    exported = tmp_path / "export.json"
+    code, _, err = call(url, "fhir", "export", "-o", str(exported))
+    assert code == 0, err
+    code, out, err = call(url, "fhir", "import", str(exported), "--as-of", AS_OF)
+    assert code == 0 and "0 created, 0 updated, 1 unchanged" in flat(out), err
+    again = tmp_path / "export-2.json"
+    call(url, "fhir", "export", "-o", str(again))
+    assert json.loads(again.read_text()) == json.loads(exported.read_text())

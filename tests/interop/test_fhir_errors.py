@@ -76,20 +76,46 @@ def test_unknown_resource_type() -> None:
     assert (error.resource, error.element) == ("Widget/w", "resourceType")
 
 
-def test_unit_ucum_cannot_convert() -> None:
-    error = refused(with_resource(sample(), lab("731-0", 1.0, "mg/dL")))
-    assert (error.resource, error.element) == ("Observation/bad-lab", "valueQuantity.code")
-    assert "mg/dL" in error.message
+def uninterpreted(bundle: Any) -> tuple[str, str]:
+    """The one lab is kept as an uninterpreted record and reported; the patient is still read."""
+    got = bundle_to_patient(bundle)
+    assert [lab.source_ref for lab in got.patient.labs if lab.source_ref == "Observation/bad-lab"] == []
+    assert len(got.patient.infusions) == 3
+    (record,) = [r for r in got.patient.other_records if r.source_ref == "Observation/bad-lab"]
+    (note,) = [u for u in got.unmapped if u.id == "bad-lab"]
+    return record.type, note.reason
 
 
-def test_quantity_not_in_ucum() -> None:
+def test_unit_ucum_cannot_convert_makes_only_that_lab_uninterpretable() -> None:
+    kind, reason = uninterpreted(with_resource(sample(), lab("731-0", 1.0, "mg/dL")))
+    assert "unit 'mg/dL' cannot be converted to 10*3/uL" in reason
+    assert "Lymphocytes" in kind and "not interpreted" in reason
+
+
+def test_quantity_not_in_ucum_is_read_through_its_printed_unit() -> None:
+    good = lab("731-0", 1.0, "10*3/uL")
+    good["valueQuantity"] = {
+        "value": 1.0,
+        "unit": "K/uL",
+        "system": "http://example.org/units",
+        "code": "kul",
+    }
+    got = bundle_to_patient(with_resource(sample(), good))
+    assert [(x.value, x.unit) for x in got.patient.labs if x.source_ref == "Observation/bad-lab"] == [
+        (1.0, "K/uL")
+    ]
+
+
+def test_quantity_not_in_ucum_without_a_readable_unit() -> None:
     bad = lab("731-0", 1.0, "10*3/uL")
-    bad["valueQuantity"]["system"] = "http://example.org/units"
-    assert refused(with_resource(sample(), bad)).element == "valueQuantity.system"
+    bad["valueQuantity"] = {"value": 1.0, "system": "http://example.org/units", "code": "x"}
+    _, reason = uninterpreted(with_resource(sample(), bad))
+    assert "is not UCUM" in reason
 
 
 def test_loinc_with_a_wrong_check_digit() -> None:
-    assert "check digit" in refused(with_resource(sample(), lab("731-1", 1.0, "10*3/uL"))).message
+    _, reason = uninterpreted(with_resource(sample(), lab("731-1", 1.0, "10*3/uL")))
+    assert "check digit" in reason
 
 
 def test_natalizumab_dose_missing() -> None:

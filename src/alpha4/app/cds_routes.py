@@ -87,6 +87,14 @@ class CdsSettings(BaseModel):
     profile: str = "us"
     as_of: dt.date | None = Field(default=None, description="Fixed assessment date (tests); default today")
     fhir_timeout_seconds: float = 5.0
+    max_search_resources: int = Field(
+        default=5000, gt=0, description="Largest search result read (all pages); more ends in 412"
+    )
+    candidate_cards: bool = Field(
+        default=True,
+        description="patient-view of a patient with the indication never given natalizumab: one "
+        "informational card (True) or none (False)",
+    )
 
 
 JwksFetcher = Callable[[TrustedIssuer, str | None], Mapping[str, Any]]
@@ -211,7 +219,9 @@ def create_cds_router(
     def evaluated(call: cds.CdsRequest, prefetch: dict[str, Any], key: str, as_of: dt.date) -> cds.Evaluation:
         """Map and assess the call's data (the costly part), and remember the evaluation."""
         resources, notes = gathered(prefetch)
-        evaluation = cds.evaluate(call, resources, notes, as_of=as_of, profile=profile)
+        evaluation = cds.evaluate(
+            call, resources, notes, as_of=as_of, profile=profile, candidate_cards=settings.candidate_cards
+        )
         evaluations.put(key, evaluation.cards_only())
         return evaluation
 
@@ -242,14 +252,24 @@ def create_cds_router(
         return Response(content, media_type="application/json")
 
     async def complete_prefetch(call: cds.CdsRequest) -> dict[str, Any]:
+        """Every search the service needs, whole: prefetch as sent, then the FHIR server for keys the
+        client did not send, could not fetch (an OperationOutcome) or sent only in part (a searchset
+        with a ``next`` link). 412 when a search cannot be had whole: never a partial history."""
         prefetch = dict(call.prefetch or {})
         missing = cds.missing_prefetch(call)
-        if missing:
+        failed = [k for k in cds.DATA_NEEDS if k in prefetch and cds.is_outcome(prefetch[k])]
+        partial = {k: v for k, v in prefetch.items() if k in cds.DATA_NEEDS and cds.next_page(v)}
+        if missing or failed or partial:
             if not call.fhirServer:
+                lacking = [
+                    *(f"{k} (not sent)" for k in missing),
+                    *(f"{k} (the client reported an error)" for k in failed),
+                    *(f"{k} (only the first page; the searchset has a next link)" for k in partial),
+                ]
                 raise _Problem(
-                    412, f"prefetch lacks {', '.join(missing)} and the request names no fhirServer"
+                    412, f"prefetch lacks {', '.join(lacking)} and the request names no fhirServer"
                 )
-            prefetch.update(await fetch_missing(call, missing))
+            prefetch.update(await fetch_missing(call, [*missing, *failed], partial))
         if not isinstance(prefetch.get("patient"), dict):
             raise _Problem(412, "no Patient resource (prefetch 'patient' or the FHIR server)")
         return prefetch
@@ -260,7 +280,11 @@ def create_cds_router(
         except FhirInputError as error:
             raise _Problem(400, str(error)) from None
 
-    async def fetch_missing(call: cds.CdsRequest, keys: list[str]) -> dict[str, Any]:
+    async def fetch_missing(
+        call: cds.CdsRequest, keys: list[str], partial: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The searches ``keys`` from the FHIR server, and the remaining pages of ``partial``."""
+        partial = partial or {}
         base = str(call.fhirServer).rstrip("/")
         headers = {"Accept": "application/fhir+json"}
         if call.fhirAuthorization is not None:
@@ -279,7 +303,10 @@ def create_cds_router(
                 out[key] = None
                 return
             response.raise_for_status()
-            out[key] = await _all_pages(client, response.json())
+            out[key] = await _all_pages(client, key, response.json())
+
+        async def rest(client: httpx.AsyncClient, key: str) -> None:
+            out[key] = await _all_pages(client, key, partial[key])
 
         try:
             # The searches are independent: ask them all at once (a chart opening waits for the slowest).
@@ -289,33 +316,55 @@ def create_cds_router(
             ):
                 for key in keys:
                     tasks.start_soon(read, client, key)
+                for key in partial:
+                    tasks.start_soon(rest, client, key)
+        except* _Problem as group:
+            raise group.exceptions[0] from None
         except* (httpx.HTTPError, ValueError) as group:
             first = group.exceptions[0]
-            raise _Problem(412, f"cannot read {', '.join(keys)} from the FHIR server: {first}") from None
+            names = ", ".join([*keys, *partial])
+            raise _Problem(412, f"cannot read {names} from the FHIR server: {first}") from None
         return out
 
-    async def _all_pages(client: httpx.AsyncClient, page: Any) -> Any:
-        """Follow searchset ``next`` links (at most 20 pages)."""
+    async def _all_pages(client: httpx.AsyncClient, key: str, page: Any) -> Any:
+        """The whole search: follow searchset ``next`` links to the end. A search larger than
+        :attr:`CdsSettings.max_search_resources` ends in 412 (said, never a silent cut)."""
         if not isinstance(page, dict) or page.get("resourceType") != "Bundle":
+            if cds.is_outcome(page):
+                raise _Problem(412, f"the FHIR server reported an error for {key}: {cds.outcome_text(page)}")
             return page
         entries = list(page.get("entry") or [])
         current = page
-        for _ in range(20):
-            nxt = next(
-                (
-                    x.get("url")
-                    for x in current.get("link") or []
-                    if isinstance(x, dict) and x.get("relation") == "next"
-                ),
-                None,
-            )
-            if not nxt:
-                break
+        seen = set()
+        while (nxt := cds.next_page(current)) is not None:
+            if nxt in seen:
+                raise _Problem(412, f"the FHIR server's pages for {key} link back to {nxt}")
+            seen.add(nxt)
+            if len(entries) > settings.max_search_resources:
+                raise _Problem(
+                    412,
+                    f"{key}: the search holds more than {settings.max_search_resources} resources; "
+                    "alpha4 does not assess part of a record",
+                )
             response = await client.get(str(nxt))
             response.raise_for_status()
             current = response.json()
+            if cds.is_outcome(current) or not isinstance(current, dict):
+                raise _Problem(
+                    412, f"the FHIR server reported an error for {key}: {cds.outcome_text(current)}"
+                )
             entries += current.get("entry") or []
-        return {**page, "entry": entries}
+        if len(entries) > settings.max_search_resources:
+            raise _Problem(
+                412,
+                f"{key}: the search holds more than {settings.max_search_resources} resources; "
+                "alpha4 does not assess part of a record",
+            )
+        return {
+            **page,
+            "entry": entries,
+            "link": [x for x in page.get("link") or [] if x.get("relation") != "next"],
+        }
 
     @router.post("/{service_id}/feedback", operation_id="cds_feedback", summary="Feedback on cards")
     async def feedback_route(service_id: str, request: Request) -> JSONResponse:

@@ -148,23 +148,71 @@ def load_patient_file(path: Path, as_of: dt.date) -> Patient:
     Every problem is named (for FHIR: the resource and the element; for alpha4's record: the
     field as written in the file); exit 2 on any.
     """
-    from alpha4.domain.validation import check_patient
+    loaded = load_patients_file(path, as_of)
+    if len(loaded) > 1:
+        fail(f"{path}: {len(loaded)} patients in the bundle; name one with --patient")
+    return loaded[0].patient
 
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Loaded:
+    """One patient read from a file; ``deceased`` says how the EHR records a death (then no assessment)."""
+
+    patient: Patient
+    deceased: str | None = None
+
+
+def load_patients_file(path: Path, as_of: dt.date, patient_id: str | None = None) -> list[Loaded]:
+    """Every patient of a file (a FHIR Bundle may hold several), or the one ``patient_id`` names.
+
+    alpha4's own record is validated with every problem named as the field is written in the file.
+    A FHIR patient that cannot be read is named on stderr and the others are still returned; exit 2
+    when none can be read.
+    """
     text = read_text(path)
     data = parse_json(path, text)
-    written: Any = None
-    if isinstance(data, dict) and "resourceType" in data:
-        from alpha4.interop.fhir_in import FhirInputError, bundle_to_patient  # loaded only for FHIR input
+    if not (isinstance(data, dict) and "resourceType" in data):
+        patient = patient_record(path, text, data)
+        if patient_id is not None and patient.id != patient_id:
+            fail(f"{path}: no patient {patient_id!r}")
+        return [Loaded(_checked(path, patient, as_of, data))]
+    from alpha4.interop.fhir_in import FhirInputError, bundle_to_patients  # loaded only for FHIR input
+    from alpha4.interop.summary import summarise
 
-        try:
-            imported = bundle_to_patient(data)
-        except FhirInputError as error:
-            fail(f"{path}: {error}")
-        for u in imported.unmapped:
-            err.print(f"[yellow]unmapped:[/] {u}", highlight=False, soft_wrap=True)
-        patient = imported.patient
-    else:
-        patient, written = patient_record(path, text, data), data
+    try:
+        read = bundle_to_patients(data)
+    except FhirInputError as error:
+        fail(f"{path}: {error}")
+    chosen = [
+        p
+        for p in read.patients
+        if patient_id is None
+        or p.ref in (patient_id, f"Patient/{patient_id}")
+        or (p.imported is not None and p.imported.patient.id == patient_id)
+    ]
+    if not chosen:
+        fail(f"{path}: no patient {patient_id!r} in the bundle")
+    if len(chosen) == 1 and chosen[0].error is not None:
+        fail(f"{path}: {chosen[0].error}")
+    loaded: list[Loaded] = []
+    for line in summarise(read.unmapped):
+        err.print(f"[yellow]unmapped:[/] {line}", highlight=False, soft_wrap=True)
+    for p in chosen:
+        if p.error is not None or p.imported is None:
+            err.print(f"[bold red]error:[/] {path}: {p.ref}: {p.error}", highlight=False, soft_wrap=True)
+            continue
+        for line in summarise(p.imported.unmapped):
+            err.print(f"[yellow]unmapped:[/] {line}", highlight=False, soft_wrap=True)
+        loaded.append(Loaded(_checked(path, p.imported.patient, as_of, None), p.imported.deceased))
+    if not loaded:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return loaded
+
+
+def _checked(path: Path, patient: Patient, as_of: dt.date, written: Any) -> Patient:
+    """The patient, or exit 2 naming every problem (as written in the file for alpha4 records)."""
+    from alpha4.domain.validation import check_patient
+
     problems = check_patient(patient, as_of)
     if problems:
         lines = [str(written_problem(p, written)) for p in problems]

@@ -20,7 +20,7 @@ from .common import (
     ProfileName,
     fail,
     load_checklist_file,
-    load_patient_file,
+    load_patients_file,
     out,
     parse_date,
     print_json,
@@ -250,30 +250,52 @@ def register(app: typer.Typer) -> None:
         format: Annotated[
             Format, typer.Option("--format", help="text (for people) or json (for scripts)")
         ] = Format.TEXT,
+        patient_id: Annotated[
+            str | None,
+            typer.Option("--patient", help="The patient to assess when the bundle holds several (id)"),
+        ] = None,
     ) -> None:
         """Assess one patient: infusion gate, findings, schedule and PML risk.
 
         Takes alpha4's patient record or a FHIR R4 Bundle (as `alpha4 fhir to-bundle` writes or
-        an EHR sends); bad input exits 2 naming the field as written in the file.
+        an EHR sends; every patient of a bundle holding several, or the one --patient names); bad
+        input exits 2 naming the field as written in the file.
         """
         from alpha4.knowledge import get_profile
         from alpha4.rules import assess
 
         day = parse_date(as_of, "--as-of")
-        patient = load_patient_file(patient_file, day)
+        loaded = load_patients_file(patient_file, day, patient_id)
         answers = load_checklist_file(checklist) if checklist else None
-        result = assess(patient, day, get_profile(profile.value), answers)
+        results: list[dict[str, Any]] = []
+        for n, item in enumerate(loaded):
+            if item.deceased is not None:
+                # No gate, no schedule, no PML risk: there is nothing to decide for this patient.
+                results.append(
+                    {"patient_id": item.patient.id, "as_of": day.isoformat(), "deceased": item.deceased}
+                )
+                if format is Format.TEXT:
+                    out.print(
+                        f"[bold]{escape(item.patient.id)}[/]: recorded as {escape(item.deceased)} "
+                        "(Patient.deceased); no assessment, schedule or worklist entry"
+                    )
+                continue
+            result = assess(item.patient, day, get_profile(profile.value), answers)
+            results.append(assessment_json(result))
+            if format is Format.TEXT:
+                if n:
+                    out.rule()
+                print_assessment(result)
         if format is Format.JSON:
-            print_json(assessment_json(result))
-            return
-        print_assessment(result)
+            print_json(results[0] if len(results) == 1 else results)
 
 
 def assessment_json(a: Assessment) -> dict[str, Any]:
     data: dict[str, Any] = a.model_dump(mode="json")
     if a.pml is None:
         data["pml_reason"] = next(
-            (f.code for f in a.findings if f.code in {"PML_JCV_MISSING", "PML_JCV_INDETERMINATE"}), None
+            (f.code for f in a.findings if f.code in {"PML_JCV_MISSING", "PML_JCV_INDETERMINATE", "PML_CONFIRMED"}),
+            None,
         )
     return data
 

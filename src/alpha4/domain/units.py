@@ -1,15 +1,30 @@
 """Laboratory units: bring a result to the canonical UCUM unit of its analyte.
 
-Known LOINC codes must come in a unit alpha4 can convert; a result in any other
-unit is refused at the boundary (a wrong unit silently compared would be a wrong
-answer). Unknown but well-formed LOINC codes are kept and reported by the rules.
+Three steps, each with one source of truth:
+
+1. the unit as sent is translated to UCUM when it is a string laboratories print
+   but UCUM does not define (``K/uL``, ``x10E3/uL``, ``IU/L``, ``g/dl``:
+   :data:`alpha4.knowledge.lab_units.LAB_UNITS`);
+2. conversions that need knowledge of the analyte (a molar mass, IU read as U)
+   come from :data:`alpha4.knowledge.codes.UNIT_CONVERSIONS`;
+3. every other conversion is UCUM arithmetic, done by the maintained UCUM library
+   ``ucumvert`` (a UCUM grammar on top of ``pint``), loaded only when a result
+   is not already in its canonical unit (it takes about a second to load).
+
+A unit that still cannot be converted raises :class:`UnitError`; the FHIR reader
+turns that into one uninterpretable observation, never a refused patient.
+Unknown but well-formed LOINC codes are kept and reported by the rules.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from alpha4.knowledge.codes import LAB_CODES, UNIT_CONVERSIONS, LabCode
+from alpha4.knowledge.lab_units import LAB_UNITS
 
 from .records import LabResult
 
@@ -57,6 +72,62 @@ def known_code(result: LabResult) -> LabCode | None:
     return LAB_CODES.value.get(result.loinc)
 
 
+def ucum_unit(printed: str) -> str:
+    """The UCUM code for a unit as a laboratory sent it (itself when it is not in the table).
+
+    >>> ucum_unit("K/uL"), ucum_unit("x10E3/uL"), ucum_unit("IU/L"), ucum_unit("10*9/L")
+    ('10*3/uL', '10*3/uL', '[IU]/L', '10*9/L')
+    """
+    folded = "".join(printed.split()).lower()
+    return LAB_UNITS.value.get(folded, printed.strip())
+
+
+_REGISTRY: list[Any] = []
+_LOCK = threading.Lock()
+
+
+def _registry() -> Any:
+    """The UCUM registry, built once on first use (a second or so)."""
+    with _LOCK:
+        if not _REGISTRY:
+            from ucumvert import PintUcumRegistry
+
+            _REGISTRY.append(PintUcumRegistry())
+        return _REGISTRY[0]
+
+
+@lru_cache(maxsize=512)
+def ucum_factor(unit: str, target: str) -> float:
+    """The factor taking a value in UCUM ``unit`` to UCUM ``target`` (UCUM arithmetic only).
+
+    >>> ucum_factor("10*9/L", "10*3/uL"), ucum_factor("ukat/L", "U/L"), ucum_factor("g/L", "g/dL")
+    (1.0, 60.0, 0.1)
+    """
+    if unit == target:
+        return 1.0
+    registry = _registry()
+    try:
+        source = registry.from_ucum(unit)
+        goal = registry.from_ucum(target)
+    except Exception as error:  # the parser raises lark and pint errors of several kinds
+        raise UnitError(f"{unit!r} is not a UCUM unit ({type(error).__name__})") from None
+    if source.dimensionality != goal.dimensionality:
+        raise UnitError(f"{unit!r} does not measure the same kind of quantity as {target!r}")
+    factor = float((source / goal).to("dimensionless").magnitude)
+    return round(factor, 12)
+
+
+def conversion_factor(unit: str, canonical: str) -> float:
+    """The factor from a unit as sent to the analyte's canonical unit; UnitError when there is none."""
+    code = ucum_unit(unit)
+    if code == canonical:
+        return 1.0
+    specific = UNIT_CONVERSIONS.value.get(canonical, {})
+    if code in specific:
+        return specific[code]
+    return ucum_factor(code, canonical)
+
+
 def normalise(result: LabResult) -> NormalisedLab | None:
     """Convert a known result to its canonical unit; None for an unknown LOINC code.
 
@@ -70,13 +141,13 @@ def normalise(result: LabResult) -> NormalisedLab | None:
     code = known_code(result)
     if code is None:
         return None
-    factors = UNIT_CONVERSIONS.value[code.unit]
-    factor = factors.get(result.unit)
-    if factor is None:
+    try:
+        factor = conversion_factor(result.unit, code.unit)
+    except UnitError as error:
         raise UnitError(
-            f"unit {result.unit!r} is not accepted for LOINC {result.loinc} ({code.display}); "
-            f"use one of: {', '.join(factors)}"
-        )
+            f"unit {result.unit!r} cannot be converted to {code.unit!r} for LOINC {result.loinc} "
+            f"({code.display}): {error}"
+        ) from None
 
     def scale(x: float | None) -> float | None:
         return None if x is None else x * factor

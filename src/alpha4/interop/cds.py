@@ -30,9 +30,12 @@ from alpha4.rules import Assessment, Decision, Finding, GateEffect, assess
 from alpha4.rules.codes import CODES
 
 from . import codes as c
-from .fhir_in import FhirInputError, Imported, NoIndicationError, Unmapped, resources_to_patient
+from .fhir_in import FhirInputError, Imported, NoIndicationError, Unmapped, next_link, resources_to_patient
 from .fhir_out import validate
 from .lru import LruCache
+from .summary import summarise
+
+MAX_UNREAD_LINES = 8  # a card lists at most this many lines of what alpha4 did not read
 
 # --- the CDS Hooks JSON shapes (2.0) ----------------------------------------------------------
 _Strict = ConfigDict(extra="forbid")
@@ -48,7 +51,7 @@ class Coding(BaseModel):
 
 class Source(BaseModel):
     model_config = _Strict
-    label: str = Field(min_length=1)
+    label: str = Field(min_length=1, max_length=60)  # alpha4's limit: a short name, not the citation
     url: str | None = None
     icon: str | None = None
     topic: Coding | None = None
@@ -328,6 +331,46 @@ def missing_prefetch(request: CdsRequest) -> list[str]:
     return [k for k in DATA_NEEDS if k not in sent]
 
 
+def is_outcome(value: Any) -> bool:
+    """True for a prefetch value that reports the client's failure to prefetch: an OperationOutcome,
+    or a Bundle holding only OperationOutcomes (the spec: the service fetches the query itself or 412)."""
+    if not isinstance(value, dict):
+        return False
+    if value.get("resourceType") == "OperationOutcome":
+        return True
+    if value.get("resourceType") != "Bundle":
+        return False
+    entries = [e for e in value.get("entry") or [] if isinstance(e, dict)]
+    kinds = {
+        (e.get("resource") or {}).get("resourceType") for e in entries if isinstance(e.get("resource"), dict)
+    }
+    return kinds == {"OperationOutcome"}
+
+
+def outcome_text(value: Any) -> str:
+    """What an OperationOutcome (or a Bundle of them) says, for a 412 reason."""
+    items: list[Any] = (
+        [value] if isinstance(value, dict) and value.get("resourceType") == "OperationOutcome" else []
+    )
+    if isinstance(value, dict) and value.get("resourceType") == "Bundle":
+        items = [e.get("resource") for e in value.get("entry") or [] if isinstance(e, dict)]
+    texts = [
+        str(i.get("diagnostics") or i.get("code") or "")
+        for r in items
+        if isinstance(r, dict)
+        for i in r.get("issue") or []
+        if isinstance(i, dict)
+    ]
+    return "; ".join(t for t in texts if t) or "an OperationOutcome"
+
+
+def next_page(value: Any) -> str | None:
+    """The ``next`` link of a searchset page (the search continues there), or None."""
+    if not isinstance(value, dict) or value.get("resourceType") != "Bundle":
+        return None
+    return next_link(value)
+
+
 def prefetched_resources(prefetch: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Unmapped]]:
     """Resources out of prefetch values: a resource, a searchset Bundle, or null."""
     out: list[dict[str, Any]] = []
@@ -492,14 +535,58 @@ def finding_markdown(f: Finding) -> str:
     return "\n".join(lines)
 
 
+LABEL_MAX = 60
+_LABEL_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"US Prescribing Information.*?,\s*(Boxed warning|\d+(?:\.\d+)*)[^,]*$"),
+        "US Prescribing Information {0}",
+    ),
+    (re.compile(r"US Prescribing Information"), "US Prescribing Information"),
+    (re.compile(r"EU Summary of Product Characteristics,\s*(\d+(?:\.\d+)*)"), "EU SmPC {0}"),
+    (re.compile(r"EU Summary of Product Characteristics"), "EU SmPC"),
+    (re.compile(r"EU package leaflet"), "EU package leaflet"),
+    (re.compile(r"TOUCH Pre-infusion Patient Checklist"), "TOUCH Pre-infusion Patient Checklist"),
+    (re.compile(r"TOUCH Prescribing Program|REMS"), "TYSABRI REMS (TOUCH)"),
+    (re.compile(r"FDA Drug Safety Communication.*?(\d{4})"), "FDA Drug Safety Communication {0}"),
+    (re.compile(r"^(EMA/PRAC \d{4})"), "{0}"),
+    (re.compile(r"^alpha4 ([a-z -]+policy)"), "alpha4 {0}"),
+)
+
+
+def service_label(profile: Profile) -> str:
+    """The source label of a card that cites no document: alpha4 and the profile (e.g. "US")."""
+    return f"alpha4 natalizumab safety ({profile.name.upper()})"
+
+
+def short_label(source: str) -> str:
+    """A card's ``source.label``: a short name a clinician recognises (at most 60 characters), such as
+    "US Prescribing Information 5.1"; the full citation stays in the card's detail.
+
+    >>> short_label("TYSABRI (natalizumab) US Prescribing Information, revised 10/2023 (5.8 3/2025), "
+    ...             "Boxed warning; 5.1 Progressive multifocal leukoencephalopathy <https://dailymed.nlm.nih.gov/x>")
+    'US Prescribing Information Boxed warning'
+    >>> short_label("TYSABRI (natalizumab) US Prescribing Information, revised 10/2023, 6.2 Immunogenicity")
+    'US Prescribing Information 6.2'
+    >>> short_label("Berger JR, Fox RJ. J Neurovirol 2016;22:533-5 (with Kuesters 2015)")
+    'Berger JR, Fox RJ. J Neurovirol 2016'
+    """
+    text = re.sub(r"\s*<[^>]+>$", "", source).strip()
+    for pattern, template in _LABEL_RULES:
+        match = pattern.search(text)
+        if match:
+            return template.format(*match.groups())[:LABEL_MAX]
+    head = re.split(r"[;:(]", text, maxsplit=1)[0].strip().rstrip(",")
+    return head if len(head) <= LABEL_MAX else head[: LABEL_MAX - 1].rstrip() + "…"
+
+
 def _source(f: Finding | None, profile: Profile) -> Source:
-    label = f"alpha4 natalizumab safety ({profile.title})"
+    label = service_label(profile)
     url = None
     if f is not None and f.sources:
         first = f.sources[0]
         match = re.search(r"<(https?://[^>]+)>$", first)
         url = match.group(1) if match else None
-        label = _summary("alpha4 · " + re.sub(r"\s*<https?://[^>]+>$", "", first))
+        label = short_label(first)
     topic = Coding(system=c.FINDING_CODES, code=f.code, display=f.title) if f is not None else None
     return Source(label=label, url=url, topic=topic)
 
@@ -511,10 +598,7 @@ def order_action(key: str, patient_id: str, reason: str) -> Action:
             "resourceType": "ServiceRequest",
             "status": "draft",
             "intent": "order",
-            "code": {
-                "coding": [{"system": code.system, "code": code.code, "display": code.display}],
-                "text": code.display,
-            },
+            "code": c.order_concept(key),
             "subject": {"reference": f"Patient/{patient_id}"},
             "reasonCode": [{"text": reason}],
         }
@@ -523,16 +607,28 @@ def order_action(key: str, patient_id: str, reason: str) -> Action:
 
 
 def finding_card(
-    f: Finding, *, hook_instance: str | None, patient_id: str, profile: Profile, drafts: Iterable[str] = ()
+    f: Finding,
+    *,
+    hook_instance: str | None,
+    patient_id: str,
+    profile: Profile,
+    drafts: Iterable[str] = (),
+    ordered: set[str] | None = None,
 ) -> Card:
+    """One finding's card. ``ordered`` holds the orders earlier cards of the response suggest: an
+    order is suggested once per response (the first card that asks for it)."""
     prefix = {GateEffect.STOP: "Stop natalizumab: ", GateEffect.HOLD: "Hold natalizumab: "}.get(f.gate, "")
     suggestions: list[Suggestion] = []
+    already = ordered if ordered is not None else set()
     for key in ORDER_FOR_CODE.get(f.code, ()):
+        if key in already:
+            continue
+        already.add(key)
         action = order_action(key, patient_id, f.title)
         suggestions.append(
             Suggestion(
                 label=action.description,
-                uuid=card_id(hook_instance, f.code, key),
+                uuid=card_id(hook_instance, f.code, f"order:{key}"),
                 isRecommended=True,
                 actions=[action],
             )
@@ -542,7 +638,7 @@ def finding_card(
             suggestions.append(
                 Suggestion(
                     label="Remove the natalizumab order",
-                    uuid=card_id(hook_instance, f.code, draft),
+                    uuid=card_id(hook_instance, f.code, f"{f.detail}:remove:{draft}"),
                     isRecommended=True,
                     actions=[Action(type="delete", description=f"Remove draft {draft}", resourceId=draft)],
                 )
@@ -601,8 +697,13 @@ def gate_card(
     lines += [f"- **{f.severity.value}** `{f.code}` {_md(f.title)}: {_md(f.detail)}" for f in a.findings]
     skipped = list(unmapped)
     if skipped:
-        lines += ["", f"**EHR records alpha4 could not read ({len(skipped)}):**"]
-        lines += [f"- `{u.resource_type}/{u.id or '?'}`: {_md(u.reason)}" for u in skipped[:20]]
+        shown = summarise(skipped)
+        lines += ["", f"**EHR records alpha4 did not read ({len(skipped)}):**"]
+        lines += [f"- {_md(line)}" for line in shown[:MAX_UNREAD_LINES]]
+        if len(shown) > MAX_UNREAD_LINES:
+            lines.append(
+                f"- … and {len(shown) - MAX_UNREAD_LINES} more lines (alpha4's import report lists them)"
+            )
     worst = next((f for f in a.findings if f.code in g.reasons), None)
     ind: Literal["info", "warning", "critical"] = (
         "critical" if g.decision is Decision.STOP else "warning" if g.decision is Decision.HOLD else "info"
@@ -681,8 +782,12 @@ def evaluate(
     *,
     as_of: dt.date,
     profile: Profile,
+    candidate_cards: bool = True,
 ) -> Evaluation:
-    """Map the resources, assess the patient and write the cards (all but their ids)."""
+    """Map the resources, assess the patient and write the cards (all but their ids).
+
+    ``candidate_cards``: a patient-view of a patient with the indication and no natalizumab gets one
+    informational card (True) or none (False)."""
     hook = request.hook
     patient_id, drafts = call_target(request)
     if hook != "patient-view" and not drafts:
@@ -697,12 +802,67 @@ def evaluate(
             summary="Natalizumab: no multiple sclerosis or Crohn's disease diagnosis found in the record",
             detail=_md(str(error)) + "\n\nalpha4 cannot check eligibility or safety without the indication.",
             indicator="warning",
-            source=Source(label=f"alpha4 natalizumab safety ({profile.title})"),
+            source=Source(label=service_label(profile)),
         )
         return Evaluation(hook, patient_id, drafts, cards=_json([card]))
+    if not imported.assessable:
+        card = Card(
+            uuid=card_id(None, "DECEASED"),
+            summary=_summary(f"Patient recorded as {imported.deceased}: no natalizumab advice"),
+            detail="The EHR records this patient as deceased (`Patient.deceased[x]`): alpha4 gives no "
+            "infusion gate, schedule or worklist entry.",
+            indicator="info",
+            source=Source(label=service_label(profile)),
+        )
+        return Evaluation(hook, patient_id, drafts, _json([card]), None, imported)
+    if hook == "patient-view" and not drafts and not _on_natalizumab(imported, resources):
+        # Never treated: no "hold natalizumab" at every chart opening; at most one candidate card.
+        cards = [candidate_card(imported.patient, profile)] if candidate_cards else []
+        return Evaluation(hook, patient_id, drafts, _json(cards), None, imported)
     a = assess(imported.patient, as_of, profile)
     cards = cards_for(a, hook, None, patient_id, profile, list(drafts), imported.unmapped)
     return Evaluation(hook, patient_id, drafts, _json(cards), a, imported)
+
+
+def candidate_card(patient: Patient, profile: Profile) -> Card:
+    """The one informational card for a patient with the indication who has never had natalizumab."""
+    disease = patient.indication.disease.value.replace("_", " ")
+    return Card(
+        uuid=card_id(None, "CANDIDATE"),
+        summary=_summary(f"Natalizumab not recorded for this {disease} patient"),
+        detail=(
+            "No natalizumab infusion, order or statement is recorded. If natalizumab is considered, "
+            "alpha4 checks eligibility, contraindications and the REMS steps when it is ordered."
+        ),
+        indicator="info",
+        source=Source(label=service_label(profile)),
+    )
+
+
+_NATALIZUMAB_MARKS = (
+    b"natalizumab",
+    b"tysabri",
+    b"tyruko",
+    c.NATALIZUMAB_RXCUI.encode(),
+    c.TYSABRI_NDC.encode(),
+)
+_TYSABRI_NDC_DIGITS = c.ndc_digits(c.TYSABRI_NDC).encode()
+
+
+def _on_natalizumab(imported: Imported, resources: list[dict[str, Any]]) -> bool:
+    """True when anything in the record may be natalizumab (read generously: a false "yes" shows the
+    full safety cards, a false "no" would hide them)."""
+    p = imported.patient
+    if (
+        p.infusions
+        or p.authorizations
+        or p.discontinuation is not None
+        or p.extended_interval_weeks is not None
+    ):
+        return True
+    if any("natalizumab" in u.reason for u in imported.unmapped):
+        return True
+    return _any_natalizumab(resources)
 
 
 def stamp(cards: Iterable[CardJson], hook_instance: str) -> list[CardJson]:
@@ -790,6 +950,7 @@ def cards_for(
             drafts=drafts,
         )
     ]
+    ordered: set[str] = set()  # each order (ServiceRequest) is suggested once per response
     for f in a.findings:
         if f.gate is not GateEffect.NONE or f.code in CARD_CODES:
             cards.append(
@@ -799,18 +960,23 @@ def cards_for(
                     patient_id=patient_id,
                     profile=profile,
                     drafts=drafts,
+                    ordered=ordered,
                 )
             )
     return cards
 
 
 def _any_natalizumab(resources: list[dict[str, Any]]) -> bool:
-    return any(
-        _names_natalizumab(r.get("medicationCodeableConcept") or r.get("code"))
-        for r in resources
-        if r.get("resourceType")
-        in ("MedicationAdministration", "MedicationRequest", "MedicationStatement", "AllergyIntolerance")
-    )
+    """True when any medication, allergy or REMS resource may name natalizumab (raw text and codes,
+    contained and referenced Medications included: read generously)."""
+    return any(_mentions_natalizumab(r) for r in resources)
+
+
+def _mentions_natalizumab(r: dict[str, Any]) -> bool:
+    if r.get("resourceType") in ("Patient", "Condition", "Observation"):
+        return False
+    text = orjson.dumps(r).lower()
+    return any(mark in text for mark in _NATALIZUMAB_MARKS) or _TYSABRI_NDC_DIGITS in text
 
 
 def card_codes(cards: Iterable[Card]) -> set[str]:

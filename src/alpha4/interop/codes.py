@@ -28,6 +28,7 @@ from alpha4.domain import (
     ReactionKind,
     Route,
 )
+from alpha4.knowledge.brands import BRAND_INGREDIENT
 
 # --- code systems (FHIR R4 4.0.1, "Using Codes" / terminology pages) --------------------------
 SNOMED = "http://snomed.info/sct"
@@ -145,11 +146,25 @@ EDSS_SNOMED = Code(
     Status.VERIFIED,
     "docs/verified-facts.md item 16",
 )
-WEIGHT_UNITS: dict[str, float] = {"kg": 1.0, "g": 0.001, "[lb_av]": 0.45359237}
 
 # --- medicines (RxNorm ingredients, docs/verified-facts.md item 4) ----------------------------
 NATALIZUMAB_RXCUI = "354770"
 TYSABRI_NDC = "64406-320-01"
+
+
+def ndc_digits(code: str) -> str:
+    """An NDC as its digits in the 11-digit 5-4-2 form (10-digit 5-3-2 codes padded), for matching.
+
+    >>> ndc_digits("64406-320-01"), ndc_digits("64406032001"), ndc_digits("64406-0320-01")
+    ('64406032001', '64406032001', '64406032001')
+    """
+    parts = code.strip().split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return parts[0].zfill(5) + parts[1].zfill(4) + parts[2].zfill(2)
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+TYSABRI_NDC_FORMS = frozenset({ndc_digits(TYSABRI_NDC)})
 NATALIZUMAB_NAMES: dict[str, Product] = {
     "natalizumab": Product.TYSABRI,
     "tysabri": Product.TYSABRI,
@@ -209,21 +224,48 @@ NAME_ONLY: dict[str, MedicineClass] = {
 }
 
 
+_SYMBOLS = str.maketrans({ch: " " for ch in "®™©()[],;:/+*\"'!?"})
+
+
+def words(text: str) -> str:
+    """Text folded for name matching: lower case, symbols and punctuation as blanks, padded.
+
+    >>> words("TYSABRI® 300 mg/15 mL")
+    ' tysabri 300 mg 15 ml '
+    """
+    return " " + " ".join(text.lower().translate(_SYMBOLS).split()) + " "
+
+
+def _names_in(text: str) -> list[str]:
+    """Ingredient names the text holds (directly, or through a brand name), longest first."""
+    folded = words(text)
+    found: list[str] = []
+    for brand, ingredient in BRAND_INGREDIENT.value.items():
+        if f" {brand} " in folded:
+            found.append(ingredient)
+    for name in (*BY_NAME, *NAME_ONLY, *NATALIZUMAB_NAMES):
+        if f" {name} " in folded:
+            found.append(name)
+    return sorted(dict.fromkeys(found), key=len, reverse=True)
+
+
 def medicine_class_by_name(name: str) -> MedicineClass | None:
-    """Class of a medicine from its ingredient name (lower case, exact or as a word in the text).
+    """Class of a medicine from a name or product string: its ingredient, or a brand of it.
+
+    Case- and symbol-insensitive; the ingredient or brand may stand anywhere in the text.
 
     >>> medicine_class_by_name("Azathioprine 50 MG Oral Tablet").value
     'immunosuppressant'
+    >>> medicine_class_by_name("Humira 40 MG/0.4ML Pen").value, medicine_class_by_name("24 HR tacrolimus").value
+    ('tnf_inhibitor', 'immunosuppressant')
     >>> medicine_class_by_name("paracetamol") is None
     True
     """
-    text = name.strip().lower()
-    for known, ingredient in BY_NAME.items():
-        if text == known or text.startswith(known + " "):
-            return ingredient.medicine_class
-    for known, cls in NAME_ONLY.items():
-        if text == known or text.startswith(known + " "):
-            return cls
+    for known in _names_in(name):
+        if known in BY_NAME:
+            return BY_NAME[known].medicine_class
+        if known in NAME_ONLY:
+            return NAME_ONLY[known]
     return None
 
 
@@ -232,11 +274,14 @@ def natalizumab_product(text: str) -> Product | None:
 
     >>> natalizumab_product("TYSABRI 300 MG/15ML Injection").value, natalizumab_product("Tyruko").value
     ('tysabri', 'tyruko')
+    >>> natalizumab_product("TYSABRI® 300 mg/15 mL").value, natalizumab_product("natalizumab-sztn 20 MG/ML").value
+    ('tysabri', 'tyruko')
     """
-    words = text.lower().replace("(", " ").replace(")", " ").split()
-    for name in ("natalizumab-sztn", "tyruko", "tysabri", "natalizumab"):
-        if name in words:
-            return NATALIZUMAB_NAMES[name]
+    folded = words(text)
+    if " natalizumab-sztn " in folded or " tyruko " in folded:
+        return Product.TYRUKO
+    if " tysabri " in folded or " natalizumab " in folded:
+        return Product.TYSABRI
     return None
 
 
@@ -295,11 +340,54 @@ LOCAL_CODES: frozenset[str] = frozenset(
     ]
 )
 
-# What alpha4 orders when something is due (ServiceRequest / CDS suggestions).
-ORDERABLE: dict[str, Code] = {
-    "jcv": Code(LOINC, JCV_ANTIBODY, "JC virus Ab [Presence] in Serum (STRATIFY JCV)", Status.VERIFIED),
-    "antibody": Code(LOINC, NATALIZUMAB_ANTIBODY, "Natalizumab Ab [Presence] in Serum", Status.VERIFIED),
-    "mri": Code(ALPHA4, LOCAL["mri"], "MRI of brain", Status.UNVERIFIED),
-    "cbc": Code(ALPHA4, "cbc", "Complete blood count with differential", Status.UNVERIFIED),
-    "lft": Code(ALPHA4, "lft", "Liver function tests (ALT, AST, total bilirubin)", Status.UNVERIFIED),
+# What alpha4 orders when something is due (ServiceRequest / CDS suggestions): a standard, orderable
+# code an EHR understands first, alpha4's own code beside it (so a re-imported order is recognised).
+_LOINC_SEEN = "LOINC code as used in public FHIR order and report examples (loinc.org/<code>)"
+
+
+@dataclass(frozen=True, slots=True)
+class Orderable:
+    code: Code  # the standard code (LOINC), sent first
+    local: str  # alpha4's own code for the same order
+
+    @property
+    def display(self) -> str:
+        return self.code.display
+
+
+ORDERS: dict[str, Orderable] = {
+    "jcv": Orderable(
+        Code(LOINC, JCV_ANTIBODY, "JC virus Ab [Presence] in Serum (STRATIFY JCV)", Status.VERIFIED),
+        "jcv-antibody",
+    ),
+    "antibody": Orderable(
+        Code(LOINC, NATALIZUMAB_ANTIBODY, "Natalizumab Ab [Presence] in Serum", Status.VERIFIED),
+        "natalizumab-antibody",
+    ),
+    "mri": Orderable(Code(LOINC, "24590-2", "MR Brain", Status.UNVERIFIED, _LOINC_SEEN), LOCAL["mri"]),
+    "cbc": Orderable(
+        Code(LOINC, "57021-8", "CBC W Auto Differential panel - Blood", Status.UNVERIFIED, _LOINC_SEEN),
+        "cbc",
+    ),
+    "lft": Orderable(
+        Code(LOINC, "24325-3", "Hepatic function 2000 panel - Serum or Plasma", Status.UNVERIFIED, _LOINC_SEEN),
+        "lft",
+    ),
 }
+ORDERABLE: dict[str, Code] = {key: o.code for key, o in ORDERS.items()}
+
+
+def order_concept(key: str) -> dict[str, object]:
+    """The ServiceRequest.code of an order: the standard code first, alpha4's own code beside it.
+
+    >>> [cd["system"].rsplit("/", 1)[-1] for cd in order_concept("cbc")["coding"]]
+    ['loinc.org', 'alpha4']
+    """
+    order = ORDERS[key]
+    return {
+        "coding": [
+            {"system": order.code.system, "code": order.code.code, "display": order.code.display},
+            {"system": ALPHA4, "code": order.local, "display": order.code.display},
+        ],
+        "text": order.code.display,
+    }

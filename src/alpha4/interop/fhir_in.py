@@ -1,5 +1,8 @@
 """FHIR R4 -> alpha4: build a patient's timeline from a Bundle (or a list of resources).
 
+Bundle handling (entries, validation, errors) lives in :mod:`alpha4.interop.fhir_bundle`, the small
+element readers in :mod:`alpha4.interop.fhir_readers`; this module is the mapping itself.
+
 Each resource is validated by the ``fhir.resources`` R4B models (wire-compatible
 with R4 for the resources read here) before anything is read from it. What alpha4
 maps keeps ``source_ref`` (``Observation/123``) so every finding's evidence points
@@ -19,10 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.bundle import Bundle
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from alpha4.domain import (
     AdverseEvent,
@@ -57,7 +57,6 @@ from alpha4.domain import (
     Patient,
     PregnancyRecord,
     PregnancyStatus,
-    Product,
     ReactionKind,
     Relapse,
     Route,
@@ -66,170 +65,132 @@ from alpha4.domain import (
     Sex,
     WeightRecord,
 )
-from alpha4.domain.units import UnitError, loinc_check_digit_ok, normalise
+from alpha4.domain.partial_dates import Precision, parse_partial
+from alpha4.domain.units import UnitError, conversion_factor, loinc_check_digit_ok
 from alpha4.knowledge import label
+from alpha4.knowledge.codes import LAB_CODES
 
 from . import codes as c
-from .lru import LruCache
+from .fhir_bundle import BUNDLE_TYPES as BUNDLE_TYPES
+from .fhir_bundle import READ_TYPES as READ_TYPES
+from .fhir_bundle import (
+    UNREAD_LAB,
+    FhirInputError,
+    JsonDict,
+    NoIndicationError,
+    Unmapped,
+    _Entry,
+    _first_error,
+    _names_a_patient,
+    _patient_reference,
+    _same_reference,
+    bundle_entries,
+    read_entry,
+)
+from .fhir_bundle import VALIDATED as VALIDATED
+from .fhir_bundle import is_fhir as is_fhir
+from .fhir_bundle import model_json as model_json
+from .fhir_bundle import next_link as next_link
+from .fhir_bundle import validate_resource as validate_resource
+from .fhir_readers import (
+    _assay,
+    _codings,
+    _Concept,
+    _day,
+    _deceased,
+    _earliest,
+    _extension,
+    _first_identifier,
+    _from_alpha4,
+    _has,
+    _has_value,
+    _interval_weeks,
+    _jcv_day,
+    _latest,
+    _local_codes,
+    _local_suffix,
+    _medicine_class,
+    _modifier_extensions,
+    _natalizumab,
+    _observation_day,
+    _partial_of,
+    _patient_identifier,
+    _qualitative,
+    _record_id,
+    _route,
+    _says_contrast,
+    _stratify_status,
+    _summary,
+    _text,
+    _texts,
+)
+from .fhir_readers import serostatus_words as serostatus_words
 
-JsonDict = dict[str, Any]
+__all__ = [
+    "BUNDLE_TYPES",
+    "GIVEN",
+    "LOINC_ORDER",
+    "NOT_CURRENT",
+    "NOT_GIVEN",
+    "OBSERVATION_BY_LOINC",
+    "PROVISIONAL",
+    "READ_LOINC",
+    "READ_TYPES",
+    "UNREAD_LAB",
+    "VALIDATED",
+    "BundlePatients",
+    "FhirInputError",
+    "Imported",
+    "NoIndicationError",
+    "PatientFromBundle",
+    "Unmapped",
+    "bundle_entries",
+    "bundle_to_patient",
+    "bundle_to_patients",
+    "is_fhir",
+    "model_json",
+    "next_link",
+    "read_entry",
+    "resources_to_patient",
+    "serostatus_words",
+    "validate_resource",
+]
 
-BUNDLE_TYPES = frozenset({"collection", "transaction", "searchset", "batch-response", "transaction-response"})
+# Condition.verificationStatus codes that leave a diagnosis unconfirmed, clinicalStatus codes that
+# say it is not current (HL7 terminology condition-ver-status, condition-clinical).
+PROVISIONAL = frozenset({"provisional", "differential", "unconfirmed"})
+NOT_CURRENT = frozenset({"inactive", "resolved"})
 
+# LOINC codes some mapper reads (anything else is a record no alpha4 rule reads)
+READ_LOINC = frozenset(
+    {
+        *LAB_CODES.value,
+        c.JCV_ANTIBODY,
+        c.JCV_INDEX,
+        c.NATALIZUMAB_ANTIBODY,
+        c.BODY_WEIGHT,
+        c.PREGNANCY_STATUS,
+        c.HCG_URINE,
+        c.JCV_DNA_PCR,
+    }
+)
 
-class FhirInputError(ValueError):
-    """Input alpha4 refuses: names the resource (``Observation/123``) and the element."""
-
-    def __init__(self, resource: str, element: str, message: str) -> None:
-        self.resource = resource
-        self.element = element
-        self.message = message
-        super().__init__(f"{resource} {element}: {message}" if element else f"{resource}: {message}")
-
-
-class NoIndicationError(FhirInputError):
-    """The record holds no multiple sclerosis or Crohn's disease Condition."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unmapped:
-    """A resource alpha4 read but could not place on the timeline, and why."""
-
-    resource_type: str
-    id: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.resource_type}/{self.id or '?'}: {self.reason}"
+# MedicationAdministration.status (R4): what counts as a dose given, what never does; the rest
+# (on-hold, unknown) is shown for review and not counted.
+GIVEN = frozenset({"completed", "in-progress"})
+NOT_GIVEN = frozenset({"not-done", "entered-in-error", "stopped"})
 
 
 @dataclass(frozen=True, slots=True)
 class Imported:
     patient: Patient
     unmapped: tuple[Unmapped, ...]
-
-
-@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: comparing raw JSON is slow
-class _Entry:
-    full_url: str | None
-    raw: JsonDict
-    model: Any
+    deceased: str | None = None  # "deceased on 2025-03-02" (Patient.deceased[x]); None: not recorded
 
     @property
-    def type(self) -> str:
-        return str(self.raw["resourceType"])
-
-    @property
-    def id(self) -> str | None:
-        value = self.raw.get("id")
-        return str(value) if value is not None else None
-
-    @property
-    def ref(self) -> str:
-        return f"{self.type}/{self.id}" if self.id else (self.full_url or self.type)
-
-
-# --- reading and validating -------------------------------------------------------------------
-def bundle_entries(data: Any) -> tuple[list[tuple[str | None, JsonDict]], list[Unmapped]]:
-    """The resources of a Bundle with their fullUrl; checks the envelope against the R4 model."""
-    if not isinstance(data, dict):
-        raise FhirInputError("Bundle", "", "not a JSON object")
-    if data.get("resourceType") != "Bundle":
-        raise FhirInputError(
-            str(data.get("resourceType", "(no resourceType)")), "resourceType", "expected a Bundle"
-        )
-    kind = data.get("type")
-    if kind not in BUNDLE_TYPES:
-        raise FhirInputError(
-            "Bundle",
-            "type",
-            f"{kind!r} is not a bundle type alpha4 reads ({', '.join(sorted(BUNDLE_TYPES))})",
-        )
-    entries = data.get("entry", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise FhirInputError("Bundle", "entry", "must be a list of objects")
-    shell = {**data, "entry": [{k: v for k, v in e.items() if k != "resource"} for e in entries]}
-    try:
-        Bundle.model_validate(shell)
-    except ValidationError as error:
-        raise FhirInputError("Bundle", *_first_error(error)) from None
-    out: list[tuple[str | None, JsonDict]] = []
-    skipped: list[Unmapped] = []
-    for n, e in enumerate(entries):
-        resource = e.get("resource")
-        if resource is None:
-            continue  # a batch-response entry without a body
-        if not isinstance(resource, dict):
-            raise FhirInputError("Bundle", f"entry[{n}].resource", "not a JSON object")
-        request = e.get("request") or {}
-        if isinstance(request, dict) and request.get("method") == "DELETE":
-            skipped.append(
-                Unmapped(str(resource.get("resourceType")), resource.get("id"), "a DELETE request")
-            )
-            continue
-        mode = (e.get("search") or {}).get("mode") if isinstance(e.get("search"), dict) else None
-        if mode == "outcome" or resource.get("resourceType") == "OperationOutcome":
-            skipped.append(Unmapped("OperationOutcome", resource.get("id"), _outcome_text(resource)))
-            continue
-        out.append((e.get("fullUrl"), resource))
-    return out, skipped
-
-
-def _outcome_text(resource: JsonDict) -> str:
-    issues = resource.get("issue") or []
-    texts = [str(i.get("diagnostics") or i.get("code") or "") for i in issues if isinstance(i, dict)]
-    return "the EHR reported: " + ("; ".join(t for t in texts if t) or "an OperationOutcome")
-
-
-def _first_error(error: ValidationError) -> tuple[str, str]:
-    parts = []
-    for e in error.errors()[:5]:
-        where = ".".join(str(p) for p in e["loc"])
-        parts.append((where, e["msg"]))
-    element = parts[0][0] if parts else ""
-    message = "; ".join(f"{w}: {m}" if w != element or i else m for i, (w, m) in enumerate(parts))
-    return element, message
-
-
-# Validated R4B models by the resource's exact JSON text. An EHR sends the same resources again on
-# every hook call for a patient (each chart opening); validation is a pure function of the
-# resource's content, so an identical resource is validated once. The models are only read.
-VALIDATED: LruCache[bytes, Any] = LruCache(4096)
-
-
-def validate_resource(raw: Any, where: str = "resource") -> Any:
-    """The R4B model of one resource; FhirInputError naming the resource and element otherwise.
-
-    Resources already validated with exactly this content are served from :data:`VALIDATED`.
-    """
-    if not isinstance(raw, dict):
-        raise FhirInputError(where, "", "not a JSON object")
-    rtype = raw.get("resourceType")
-    ref = f"{rtype}/{raw.get('id')}" if raw.get("id") else str(rtype)
-    if not isinstance(rtype, str):
-        raise FhirInputError(where, "resourceType", "missing")
-    try:
-        model_class = get_fhir_model_class(rtype)
-    except (KeyError, ValueError):
-        raise FhirInputError(ref, "resourceType", f"{rtype!r} is not a FHIR R4 resource type") from None
-    try:
-        key = rtype.encode() + orjson.dumps(raw)
-    except TypeError:
-        key = None  # not plain JSON (a caller's own objects): validate, do not cache
-    if key is not None:
-        cached = VALIDATED.get(key)
-        if cached is not None:
-            return cached
-    try:
-        model = model_class.model_validate(raw)
-    except ValidationError as error:
-        element, message = _first_error(error)
-        raise FhirInputError(ref, element, f"fails FHIR R4 validation: {message}") from None
-    except (TypeError, ValueError, KeyError) as error:  # fhir.resources raises these for odd input
-        raise FhirInputError(ref, "", f"fails FHIR R4 validation: {error}") from None
-    if key is not None:
-        VALIDATED.put(key, model)
-    return model
+    def assessable(self) -> bool:
+        """False for a patient the EHR records as deceased: no gate, schedule or worklist entry."""
+        return self.deceased is None
 
 
 def bundle_to_patient(data: Any, *, patient_id: str | None = None) -> Imported:
@@ -286,7 +247,7 @@ def bundle_to_patients(data: Any) -> BundlePatients:
     bad_patients: list[tuple[int, str, FhirInputError]] = []
     for n, (full_url, raw) in enumerate(raw_entries):
         try:
-            entry = _Entry(full_url, raw, validate_resource(raw, f"entry[{n}]"))
+            entry = read_entry(full_url, raw, f"entry[{n}]")
         except FhirInputError as invalid:
             if raw.get("resourceType") == "Patient":
                 ref = f"Patient/{raw['id']}" if raw.get("id") else (full_url or f"entry[{n}]")
@@ -341,146 +302,8 @@ def resources_to_patient(
     entries: list[_Entry] = []
     for n, item in enumerate(resources):
         full_url, raw = item if isinstance(item, tuple) else (None, item)
-        entries.append(_Entry(full_url, raw, validate_resource(raw, f"entry[{n}]")))
+        entries.append(read_entry(full_url, raw, f"entry[{n}]"))
     return _Mapper(entries, patient_id, list(skipped)).run()
-
-
-# --- small readers ----------------------------------------------------------------------------
-def _day(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None  # a partial date (year or year-month): not precise enough for the rules
-
-
-def _codings(concept: Any) -> list[tuple[str, str]]:
-    if concept is None:
-        return []
-    return [(str(cd.system or ""), str(cd.code or "")) for cd in (concept.coding or [])]
-
-
-def _text(concept: Any) -> str:
-    if concept is None:
-        return ""
-    if concept.text:
-        return str(concept.text)
-    for cd in concept.coding or []:
-        if cd.display:
-            return str(cd.display)
-    return ""
-
-
-def _has(concept: Any, system: str, *codes: str) -> bool:
-    return any(s == system and code in codes for s, code in _codings(concept))
-
-
-def _local_codes(concept: Any) -> list[str]:
-    return [code for s, code in _codings(concept) if s == c.ALPHA4]
-
-
-def _local_suffix(concept: Any, prefix: str) -> str | None:
-    for code in _local_codes(concept):
-        if code.startswith(prefix):
-            return code[len(prefix) :]
-    return None
-
-
-def _extension(resource: Any, name: str) -> Any:
-    for e in resource.extension or []:
-        if e.url == c.EXT + name:
-            for attr in ("valueBoolean", "valueInteger", "valueString", "valueDecimal"):
-                value = getattr(e, attr, None)
-                if value is not None:
-                    return value
-    return None
-
-
-def _record_id(entry: _Entry) -> str:
-    identifiers = entry.model.identifier if hasattr(entry.model, "identifier") else None
-    if identifiers is not None and not isinstance(identifiers, list):
-        identifiers = [identifiers]
-    for ident in identifiers or []:
-        if ident.system == c.RECORD_ID and ident.value:
-            return str(ident.value)
-    if entry.id:
-        return f"{entry.type}/{entry.id}"
-    return entry.full_url or entry.type
-
-
-_POSITIVE_WORDS = {"positive", "pos", "detected", "reactive"}
-_NEGATIVE_WORDS = {"negative", "neg", "not detected", "non-reactive", "nonreactive"}
-_INDETERMINATE_WORDS = {"indeterminate", "ind", "equivocal", "borderline"}
-
-
-def _qualitative(obs: Any) -> Serostatus | None:
-    """Positive / negative / indeterminate from interpretation, valueCodeableConcept or valueString."""
-    for concept in obs.interpretation or []:
-        for s, code in _codings(concept):
-            if s == c.INTERPRETATION and code in ("POS", "NEG", "IND"):
-                return {
-                    "POS": Serostatus.POSITIVE,
-                    "NEG": Serostatus.NEGATIVE,
-                    "IND": Serostatus.INDETERMINATE,
-                }[code]
-    value = obs.valueCodeableConcept
-    if value is not None:
-        if _has(value, c.SNOMED, c.POSITIVE_SNOMED):
-            return Serostatus.POSITIVE
-        if _has(value, c.SNOMED, c.NEGATIVE_SNOMED):
-            return Serostatus.NEGATIVE
-    words = (_text(value) if value is not None else str(obs.valueString or "")).strip().lower()
-    if words in _POSITIVE_WORDS:
-        return Serostatus.POSITIVE
-    if words in _NEGATIVE_WORDS:
-        return Serostatus.NEGATIVE
-    if words in _INDETERMINATE_WORDS:
-        return Serostatus.INDETERMINATE
-    return None
-
-
-def _natalizumab(concept: Any) -> Product | None:
-    """Product when the concept names natalizumab (RxNorm, NDC, alpha4 product code or text)."""
-    if concept is None:
-        return None
-    product = _local_suffix(concept, "product-")
-    if product in {p.value for p in Product}:
-        return Product(product)
-    by_text = c.natalizumab_product(_text(concept))
-    if by_text is not None:
-        return by_text
-    for s, code in _codings(concept):
-        if (s == c.RXNORM and code == c.NATALIZUMAB_RXCUI) or (s == c.NDC and code == c.TYSABRI_NDC):
-            return Product.TYSABRI
-    return None
-
-
-def _medicine_class(concept: Any, category: Any) -> tuple[MedicineClass | None, str | None]:
-    """Class and RxCUI of a medicine: alpha4's category code, then RxNorm, then the name."""
-    rxcui = next((code for s, code in _codings(concept) if s == c.RXNORM and code.isdigit()), None)
-    explicit = _local_suffix(category, "medicine-class-") if category is not None else None
-    if explicit in {m.value for m in MedicineClass}:
-        return MedicineClass(str(explicit)), rxcui
-    if rxcui and rxcui in c.BY_RXCUI:
-        return c.BY_RXCUI[rxcui].medicine_class, rxcui
-    return c.medicine_class_by_name(_text(concept)), rxcui
-
-
-def _route(concept: Any) -> Route | None:
-    if concept is None:
-        return None
-    code = _local_suffix(concept, "route-")
-    text = code or _text(concept).strip().lower()
-    for r in Route:
-        if text == r.value:
-            return r
-    return None
 
 
 # --- the mapper -------------------------------------------------------------------------------
@@ -531,13 +354,27 @@ class _Mapper:
     def place(self, e: _Entry) -> int:
         return self.places[id(e)]
 
-    def resolve(self, reference: Any) -> _Entry | None:
+    def resolve(self, reference: Any, within: _Entry | None = None) -> _Entry | None:
+        """The entry a Reference points at: contained in ``within`` (``#id``), by fullUrl
+        (``urn:uuid:``, absolute URL) or as ``Type/id`` (relative, or the tail of an absolute URL)."""
         ref = getattr(reference, "reference", None)
         if not ref:
             return None
+        ref = str(ref)
+        if ref.startswith("#"):
+            if within is None:
+                return None
+            for raw, model in zip(
+                within.raw.get("contained") or [], within.model.contained or [], strict=False
+            ):
+                if isinstance(raw, dict) and raw.get("id") == ref[1:]:
+                    return _Entry(None, raw, model)
+            return None
         if ref in self.index:
             return self.index[ref]
-        parts = str(ref).rstrip("/").split("/")
+        parts = ref.split("?")[0].rstrip("/").split("/")
+        if len(parts) >= 4 and parts[-2] == "_history":
+            parts = parts[:-2]  # a versioned reference: Type/id/_history/n
         if len(parts) >= 2:
             return self.index.get(f"{parts[-2]}/{parts[-1]}")
         return None
@@ -562,11 +399,23 @@ class _Mapper:
             raise FhirInputError(e.ref, element, f"cannot be read as {cls.__name__}: {message}") from None
 
     def need_day(self, e: _Entry, element: str, *values: Any) -> dt.date:
+        """The record's day. A date the EHR recorded only to the month or year (``2024-05``) is
+        kept: the earliest day of it is used (a test or dose then counts as older, so what is due
+        comes due sooner, never later) and a note on the timeline says so."""
         for v in values:
             day = _day(v)
             if day is not None:
                 return day
-        raise FhirInputError(e.ref, element, "a full date (YYYY-MM-DD) is required")
+        partial = _partial_of(e.raw)
+        if partial is not None:
+            self.note(
+                e,
+                partial.earliest,
+                f"date recorded as {partial.text} ({partial.precision.value} only): alpha4 uses "
+                f"{partial.earliest.isoformat()}, the earliest day it can be",
+            )
+            return partial.earliest
+        raise FhirInputError(e.ref, element, "a date is required")
 
     def review(self, e: _Entry, day: dt.date | None, reason: str) -> None:
         """Unmapped, and kept on the timeline as an uninterpreted record (a finding shows it)."""
@@ -579,10 +428,28 @@ class _Mapper:
                     id=self.rid(e),
                     date=day,
                     source_ref=e.ref,
-                    type=f"FHIR {e.type}",
+                    type=_summary(f"FHIR {e.type} ({reason})"),
                     data={"reason": reason, "reference": e.ref},
                 )
             )
+
+    def note(self, e: _Entry, day: dt.date | None, text: str) -> None:
+        """Something a clinician must know about a record alpha4 did read: an uninterpreted record
+        on the timeline (a finding shows it), or an unmapped note when it has no date."""
+        if day is None:
+            self.skip(e, text)
+            return
+        self.t.lists["other_records"].append(
+            self.build(
+                e,
+                OtherRecord,
+                id=self.rid(e, "-note"),
+                date=day,
+                source_ref=e.ref,
+                type=_summary(text),
+                data={"note": text, "reference": e.ref},
+            )
+        )
 
     # -- run --
     def run(self) -> Imported:
@@ -614,6 +481,10 @@ class _Mapper:
                 if not self.shared:
                     self.skip(e, "belongs to another patient")
                 continue
+            modifiers = _modifier_extensions(e.raw)
+            if modifiers:
+                self.modified(e, modifiers)
+                continue
             if e.type == "DiagnosticReport":
                 self.report(e)
             elif e.type == "ImagingStudy":
@@ -635,7 +506,36 @@ class _Mapper:
             else:
                 self.skip(e, f"{e.type} is not read by alpha4")
         self.finish_jcv()
-        return Imported(self.make_patient(patient_entry), tuple(self.unmapped))
+        deceased = _deceased(patient_entry.model)
+        if deceased is not None and self.t.discontinuation is None:
+            # Whatever reads the stored timeline later (registry, worklist) stops too.
+            day = _day(patient_entry.model.deceasedDateTime)
+            if day is not None:
+                self.t.discontinuation = Discontinuation(
+                    id=self.rid(patient_entry, "-deceased"),
+                    date=day,
+                    source_ref=patient_entry.ref,
+                    reason=f"patient {deceased} (Patient.deceasedDateTime)",
+                )
+        return Imported(self.make_patient(patient_entry), tuple(self.unmapped), deceased)
+
+    def modified(self, e: _Entry, urls: list[str]) -> None:
+        """A resource with a modifierExtension alpha4 does not know: FHIR forbids reading it as if the
+        extension were absent (it may negate the resource), so it is reported, and kept for review when
+        it may be a natalizumab dose."""
+        reason = (
+            f"carries modifierExtension {', '.join(urls)}, which alpha4 does not know; it may change what "
+            "the resource means, so it is not read"
+        )
+        may_be_dose = e.type in ("MedicationAdministration", "MedicationStatement")
+        day = None
+        if may_be_dose:
+            m = e.model
+            day = _day(m.effectiveDateTime) or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
+        if may_be_dose and day is not None:
+            self.review(e, day, reason)
+        else:
+            self.skip(e, reason)
 
     def is_referenced(self, e: _Entry) -> bool:
         return e.type == "Medication"  # Medication resources are read through the references to them
@@ -673,6 +573,18 @@ class _Mapper:
     def make_patient(self, e: _Entry) -> Patient:
         m = e.model
         birth = _day(m.birthDate)
+        partial = parse_partial(m.birthDate) if birth is None and m.birthDate is not None else None
+        if partial is not None:
+            # Known to the year or month only: the latest day (the youngest the patient can be: the
+            # paediatric checks then apply whenever they may), said on the timeline with the range.
+            birth = partial.latest
+            self.note(
+                e,
+                partial.latest,
+                f"birth date recorded as {partial.text} ({partial.precision.value} only): alpha4 uses "
+                f"{partial.latest.isoformat()}; the patient may be up to a "
+                f"{'year' if partial.precision is Precision.YEAR else 'month'} older",
+            )
         if birth is None:
             raise FhirInputError(e.ref, "birthDate", "required (age-dependent rules read it)")
         sex = {"female": Sex.FEMALE, "male": Sex.MALE, "other": Sex.OTHER}.get(
@@ -748,7 +660,10 @@ class _Mapper:
                 )
             )
             return
+        clinical = {code for _, code in _codings(m.clinicalStatus)}
+        provisional = {code for _, code in verification} & PROVISIONAL
         if c.PREGNANT_SNOMED.code in snomed:
+            ended = bool(m.abatementDateTime) or bool(clinical & NOT_CURRENT)
             self.t.lists["pregnancies"].append(
                 self.build(
                     e,
@@ -756,7 +671,7 @@ class _Mapper:
                     id=self.rid(e),
                     date=self.need_day(e, "onset[x]", m.onsetDateTime, m.recordedDate),
                     source_ref=e.ref,
-                    status=PregnancyStatus.ENDED if m.abatementDateTime else PregnancyStatus.PREGNANT,
+                    status=PregnancyStatus.ENDED if ended else PregnancyStatus.PREGNANT,
                     end_date=_day(m.abatementDateTime),
                 )
             )
@@ -805,6 +720,21 @@ class _Mapper:
             codes=code_list,
         )
         entry = (e, indication)
+        name = "multiple sclerosis" if disease is Disease.MULTIPLE_SCLEROSIS else "Crohn's disease"
+        if provisional:
+            self.note(
+                e,
+                _day(m.recordedDate) or _day(m.onsetDateTime),
+                f"the {name} diagnosis is only {', '.join(sorted(provisional))} "
+                "(Condition.verificationStatus): confirm the indication",
+            )
+        if clinical & NOT_CURRENT:
+            self.note(
+                e,
+                _day(m.abatementDateTime) or _day(m.recordedDate),
+                f"the {name} Condition is recorded as {', '.join(sorted(clinical & NOT_CURRENT))} "
+                "(Condition.clinicalStatus): confirm the indication",
+            )
         if c.LOCAL["indication"] in local:
             self.t.indication.insert(0, entry)
         else:
@@ -848,27 +778,18 @@ class _Mapper:
         loinc = {code for s, code in codings if s == c.LOINC}
         local = set(_local_codes(m.code))
         categories = {code for concept in (m.category or []) for _, code in _codings(concept)}
-        day = (
-            _day(m.effectiveDateTime)
-            or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
-            or _day(m.issued)
-        )
-        if loinc & {c.JCV_ANTIBODY, c.JCV_INDEX}:
-            self.jcv.append(e)
+        day = _observation_day(m)
+        read = loinc & READ_LOINC
+        if m.dataAbsentReason is not None and not _has_value(m):
+            why = _text(m.dataAbsentReason) or next((code for _, code in _codings(m.dataAbsentReason)), "")
+            if read:
+                self.review(e, day, f"{_text(m.code) or 'LOINC ' + sorted(read)[0]}: no result ({why})")
+            else:
+                self.skip(e, f"no result (dataAbsentReason {why})")
             return
-        if c.NATALIZUMAB_ANTIBODY in loinc:
-            self.antibody(e, day)
-            return
-        if c.BODY_WEIGHT in loinc:
-            self.weight(e)
-            return
-        if c.PREGNANCY_STATUS in loinc or c.HCG_URINE in loinc:
-            self.pregnancy(e, c.HCG_URINE in loinc and c.PREGNANCY_STATUS not in loinc)
-            return
-        if c.JCV_DNA_PCR in loinc:
-            self.review(
-                e, day, "JC virus DNA (PCR) result: review for PML; alpha4 reads PML from a Condition"
-            )
+        handler = next((OBSERVATION_BY_LOINC[code] for code in LOINC_ORDER if code in loinc), None)
+        if handler is not None:
+            handler(self, e, day)
             return
         if c.EDSS_SNOMED.code in {code for s, code in codings if s == c.SNOMED} or c.LOCAL["edss"] in local:
             self.t.lists["edss_scores"].append(
@@ -962,28 +883,52 @@ class _Mapper:
         if q is None or q.value is None:
             return None
         unit = str(q.code or q.unit or "")
-        factor = {"ug/mL": 1.0, "mg/L": 1.0, "ng/mL": 0.001, "ug/L": 0.001}.get(unit)
-        if factor is None:
+        try:
+            factor = conversion_factor(unit, "ug/mL")
+        except UnitError as error:
             raise FhirInputError(
-                e.ref,
-                "valueQuantity.code",
-                f"unit {unit!r} is not a mass concentration alpha4 converts (ug/mL, mg/L, ng/mL)",
-            )
+                e.ref, "valueQuantity.code", f"unit {unit!r} is not a mass concentration ({error})"
+            ) from None
         return float(q.value) * factor
 
     def lab(self, e: _Entry, loinc: str, day: dt.date | None) -> None:
+        """A laboratory result. One that cannot be interpreted (no value, no unit, a unit that does
+        not convert, a corrupt code) is kept as an uninterpreted record: reported, shown as a finding,
+        blocking nothing else of the patient."""
         m = e.model
         q = m.valueQuantity
-        if q is None or q.value is None:
-            self.skip(e, f"LOINC {loinc}: no numeric valueQuantity")
-            return
-        if q.system and q.system != c.UCUM:
-            raise FhirInputError(e.ref, "valueQuantity.system", f"{q.system!r} is not UCUM ({c.UCUM})")
-        unit = str(q.code or q.unit or "")
-        if not unit:
-            raise FhirInputError(e.ref, "valueQuantity.code", "a laboratory result needs its UCUM unit")
+        known = LAB_CODES.value.get(loinc)
+        name = f"{known.display} (LOINC {loinc})" if known else f"LOINC {loinc}"
         if not loinc_check_digit_ok(loinc):
-            raise FhirInputError(e.ref, "code.coding", f"{loinc!r} is not a valid LOINC code (check digit)")
+            self.review(e, day, f"{name}: {loinc!r} is not a valid LOINC code (check digit); not interpreted")
+            return
+        if known is None and not _from_alpha4(e):
+            name = f"{_text(m.code) or 'LOINC'} ({loinc})"
+            self.unmapped.append(Unmapped(e.type, e.id or e.full_url, name, UNREAD_LAB))
+            return
+        if q is None or q.value is None:
+            if known is None:
+                self.skip(e, f"LOINC {loinc}: no numeric valueQuantity")
+            else:
+                self.review(e, day, f"{name}: no numeric value, not interpreted")
+            return
+        # Quantity.code is UCUM when system is UCUM (or absent); otherwise the printed unit is the one
+        # alpha4 can read (through its table of laboratory units).
+        ucum_coded = not q.system or q.system == c.UCUM
+        unit = str((q.code or q.unit) if ucum_coded else (q.unit or "")) or ""
+        problem = None
+        if not unit:
+            problem = (
+                "no unit" if ucum_coded else f"unit system {q.system!r} is not UCUM and no unit is printed"
+            )
+        elif known is not None:
+            try:
+                conversion_factor(unit, known.unit)
+            except UnitError:
+                problem = f"unit {unit!r} cannot be converted to {known.unit}"
+        if problem is not None:
+            self.review(e, day, f"{name} {q.value} {unit}: {problem}; not interpreted")
+            return
         low = high = None
         for rng in m.referenceRange or []:
             low = float(rng.low.value) if rng.low is not None and rng.low.value is not None else low
@@ -1001,11 +946,15 @@ class _Mapper:
             reference_low=low,
             reference_high=high,
         )
-        try:
-            normalise(result)
-        except UnitError as error:
-            raise FhirInputError(e.ref, "valueQuantity.code", str(error)) from None
         self.t.lists["labs"].append(result)
+        if q.comparator:
+            bound = {"<": "below", "<=": "at most", ">=": "at least", ">": "above"}[str(q.comparator)]
+            self.note(
+                e,
+                result.date,
+                f"{name} was reported as {q.comparator}{q.value} {unit}: the value is {bound} {q.value}; "
+                f"alpha4 compares {q.value}",
+            )
 
     def antibody(self, e: _Entry, day: dt.date | None) -> None:
         m = e.model
@@ -1032,14 +981,12 @@ class _Mapper:
             self.skip(e, "body weight without a value")
             return
         unit = str(q.code or q.unit or "")
-        factor = c.WEIGHT_UNITS.get(unit)
-        if factor is None:
-            raise FhirInputError(
-                e.ref,
-                "valueQuantity.code",
-                f"unit {unit!r} is not a body-weight unit alpha4 converts (kg, g, [lb_av])",
-            )
-        day = _day(m.effectiveDateTime) or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
+        day = _observation_day(m)
+        try:
+            factor = conversion_factor(unit, "kg")
+        except UnitError as error:
+            self.review(e, day, f"body weight {q.value} {unit!r}: not a mass alpha4 can convert ({error})")
+            return
         self.t.lists["weights"].append(
             self.build(
                 e,
@@ -1085,7 +1032,7 @@ class _Mapper:
                 e,
                 PregnancyRecord,
                 id=self.rid(e),
-                date=self.need_day(e, "effective[x]", m.effectiveDateTime, m.issued),
+                date=self.need_day(e, "effective[x]", _observation_day(m)),
                 source_ref=e.ref,
                 status=status,
                 gestational_weeks=weeks,
@@ -1113,28 +1060,65 @@ class _Mapper:
             self.jcv_result(s, paired.get(id(s)))
 
     def jcv_result(self, status_entry: _Entry | None, index_entry: _Entry | None) -> None:
+        """One anti-JCV result from its serostatus and index, wherever the laboratory put them: two
+        Observations, the index as a ``component`` of the serostatus Observation, or either alone.
+        A comparator is honoured: ``<0.20`` is below the negative cut-off (negative, no index)."""
         main = status_entry or index_entry
         assert main is not None
         serostatus = _qualitative(status_entry.model) if status_entry else None
-        index: float | None = None
+        quantity, holder = None, index_entry
         if index_entry is not None:
-            q = index_entry.model.valueQuantity
-            if q is None or q.value is None:
+            quantity = index_entry.model.valueQuantity
+            if quantity is None or quantity.value is None:
                 self.skip(index_entry, "JC virus index without a numeric value")
-            else:
-                index = float(q.value)
+                quantity = None
+        if quantity is None and status_entry is not None:
+            component = next(
+                (
+                    comp
+                    for comp in status_entry.model.component or []
+                    if _has(comp.code, c.LOINC, c.JCV_INDEX) and comp.valueQuantity is not None
+                ),
+                None,
+            )
+            if component is not None and component.valueQuantity.value is not None:
+                quantity, holder = component.valueQuantity, status_entry
+        index: float | None = None
+        comparator = str(quantity.comparator) if quantity is not None and quantity.comparator else ""
+        if quantity is not None:
+            index = float(quantity.value)
         assay = (
             _assay(main.model.method)
             or (_assay(index_entry.model.method) if index_entry else None)
             or JcvAssay.STRATIFY
         )
+        if comparator and index is not None and holder is not None:
+            if comparator in ("<", "<="):
+                below = assay is JcvAssay.STRATIFY and index <= label.STRATIFY_NEGATIVE_BELOW.value
+                if below and serostatus in (None, Serostatus.NEGATIVE):
+                    serostatus = Serostatus.NEGATIVE
+                self.note(
+                    holder,
+                    _jcv_day(main),
+                    f"JC virus index reported as {comparator}{index}"
+                    + (": below the negative cut-off, read as negative" if below else ": an upper bound only")
+                    + "; the exact index is unknown",
+                )
+                index = None  # an upper bound is not an index value
+            else:
+                self.note(
+                    holder,
+                    _jcv_day(main),
+                    f"JC virus index reported as {comparator}{index}: the index is at least {index}; "
+                    f"alpha4 reads {index}",
+                )
         if serostatus is None and index is not None:
             if index_entry is not None and _qualitative(index_entry.model) is not None:
                 serostatus = _qualitative(index_entry.model)
             elif assay is JcvAssay.STRATIFY:
                 serostatus = _stratify_status(index)
         if serostatus is None:
-            self.skip(main, "anti-JCV result without a serostatus alpha4 can read")
+            self.review(main, _jcv_day(main), "anti-JCV result without a serostatus alpha4 can read")
             return
         self.t.lists["jcv_results"].append(
             self.build(
@@ -1152,14 +1136,27 @@ class _Mapper:
     # -- medicines --
     def administration(self, e: _Entry) -> None:
         m = e.model
-        concept = m.medicationCodeableConcept or self.medication_concept(m.medicationReference)
+        concept, unknown = self.medicine(e)
         product = _natalizumab(concept)
         day = _day(m.effectiveDateTime) or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
+        if unknown is not None:
+            # It may have been natalizumab: an administration alpha4 cannot name is shown, not dropped.
+            self.review(e, day, f"medication administration ({m.status}): {unknown}; it may be natalizumab")
+            return
+        if product is None and not _texts(concept) and _medicine_class(concept, None)[0] is None:
+            codes = ", ".join(f"{s or '?'}|{code}" for s, code in _codings(concept))
+            self.review(
+                e, day, f"administration of {codes}, a medicine alpha4 cannot name: it may be natalizumab"
+            )
+            return
         if product is None:
             self.other_medicine(e, concept, None, day, day, None)
             return
-        if m.status not in ("completed", "in-progress"):
+        if m.status in NOT_GIVEN:
             self.skip(e, f"natalizumab administration with status {m.status}: not a dose given")
+            return
+        if m.status not in GIVEN:
+            self.review(e, day, f"natalizumab administration with status {m.status}: not counted; confirm it")
             return
         dose = m.dosage.dose if m.dosage is not None else None
         if dose is None or dose.value is None:
@@ -1186,11 +1183,45 @@ class _Mapper:
         self.infusion_by_entry[n] = len(self.t.lists["infusions"])
         self.t.lists["infusions"].append(infusion)
 
-    def medication_concept(self, reference: Any) -> Any:
-        target = self.resolve(reference)
+    def medicine(self, e: _Entry) -> tuple[Any, str | None]:
+        """What a medication resource names, and why it cannot be told when it cannot.
+
+        ``medicationCodeableConcept``, or the Medication ``medicationReference`` points at: contained
+        (``#id``), a bundle entry (``urn:uuid:``, relative or absolute URL), with its ingredients and
+        the reference's display text. An unresolvable reference without a display gives a reason.
+        """
+        m = e.model
+        if m.medicationCodeableConcept is not None:
+            return m.medicationCodeableConcept, None
+        reference = m.medicationReference
+        if reference is None:
+            return None, "no medication[x]"
+        target = self.resolve(reference, within=e)
+        parts: list[Any] = []
+        texts: list[str] = [str(reference.display)] if reference.display else []
         if target is not None and target.type == "Medication":
-            return target.model.code
-        return None
+            parts.append(target.model.code)
+            for ingredient in target.model.ingredient or []:
+                parts.append(ingredient.itemCodeableConcept)
+                item = (
+                    self.resolve(ingredient.itemReference, within=target)
+                    if ingredient.itemReference
+                    else None
+                )
+                if item is not None and item.type in ("Medication", "Substance"):
+                    parts.append(item.model.code)
+        codings = [cd for p in parts if p is not None for cd in (p.coding or [])]
+        texts += [t for p in parts if p is not None and (t := _text(p))]
+        texts += [str(cd.display) for cd in codings if cd.display]
+        if not codings and not texts:
+            why = (
+                f"medicationReference {reference.reference!r} cannot be resolved (neither contained nor "
+                "in the bundle)"
+                if target is None
+                else f"the Medication {target.ref} names no code or text"
+            )
+            return None, why
+        return _Concept(codings, " / ".join(dict.fromkeys(texts)) or None), None
 
     def other_medicine(
         self,
@@ -1227,10 +1258,15 @@ class _Mapper:
         if m.status in ("entered-in-error", "not-taken"):
             self.skip(e, f"status {m.status}")
             return
-        concept = m.medicationCodeableConcept or self.medication_concept(m.medicationReference)
+        concept, unknown = self.medicine(e)
         period = m.effectivePeriod
-        start = _day(period.start) if period else _day(m.effectiveDateTime)
-        end = _day(period.end) if period else None
+        if unknown is not None:
+            self.skip(e, f"medication statement: {unknown}")
+            return
+        # A start or end known only to the month or year: the interval's outer ends (the medicine
+        # counts as taken for as long as it may have been).
+        start = _earliest(period.start) if period else _earliest(m.effectiveDateTime)
+        end = _latest(period.end) if period else None
         if _natalizumab(concept) is not None:
             if m.status == "stopped":
                 reason = (
@@ -1275,9 +1311,12 @@ class _Mapper:
 
     def request(self, e: _Entry) -> None:
         m = e.model
-        concept = m.medicationCodeableConcept or self.medication_concept(m.medicationReference)
         if m.status in ("draft", "entered-in-error", "cancelled"):
             self.skip(e, f"a {m.status} order, not a record of treatment")
+            return
+        concept, unknown = self.medicine(e)
+        if unknown is not None:
+            self.skip(e, f"medication request: {unknown}")
             return
         if _natalizumab(concept) is not None:
             weeks = _interval_weeks(m)
@@ -1582,111 +1621,22 @@ class _Mapper:
         )
 
 
-_PATIENT_ELEMENTS = ("subject", "patient", "for")
-_NO_SUBJECT_TYPES = frozenset(
-    {"Medication", "Practitioner", "PractitionerRole", "Organization", "Location", "Device", "Provenance"}
-)
-
-
-def _patient_reference(raw: JsonDict) -> str | None:
-    """The reference of the element naming the resource's patient (subject, patient or for)."""
-    for name in _PATIENT_ELEMENTS:
-        ref = raw.get(name)
-        if isinstance(ref, dict) and ref.get("reference"):
-            return str(ref["reference"])
-    return None
-
-
-def _names_a_patient(raw: JsonDict) -> bool:
-    """True for resource types that belong to a patient (so one without a subject cannot be placed)."""
-    return str(raw.get("resourceType")) not in _NO_SUBJECT_TYPES
-
-
-def _same_reference(target: str, refs: set[str]) -> bool:
-    if target in refs:
-        return True
-    parts = target.rstrip("/").split("/")
-    return len(parts) >= 2 and f"{parts[-2]}/{parts[-1]}" in refs
+# --- Observations by LOINC code: the table a reviewer reads (first match in this order wins) ----
+ObservationHandler = Callable[[_Mapper, _Entry, "dt.date | None"], None]
+OBSERVATION_BY_LOINC: dict[str, ObservationHandler] = {
+    # anti-JCV serostatus and index: paired after every resource is read (two Observations or one)
+    c.JCV_ANTIBODY: lambda m, e, day: m.jcv.append(e),
+    c.JCV_INDEX: lambda m, e, day: m.jcv.append(e),
+    c.NATALIZUMAB_ANTIBODY: lambda m, e, day: m.antibody(e, day),
+    c.BODY_WEIGHT: lambda m, e, day: m.weight(e),
+    c.PREGNANCY_STATUS: lambda m, e, day: m.pregnancy(e, False),
+    c.HCG_URINE: lambda m, e, day: m.pregnancy(e, True),
+    c.JCV_DNA_PCR: lambda m, e, day: m.review(
+        e, day, "JC virus DNA (PCR) result: review for PML; alpha4 reads PML from a Condition"
+    ),
+}
+LOINC_ORDER = tuple(OBSERVATION_BY_LOINC)  # a pregnancy status coded with hCG too is a status
 
 
 def _refs_of(e: _Entry) -> set[str]:
     return {f"Patient/{e.id}"} | ({e.full_url} if e.full_url else set())
-
-
-def _patient_identifier(e: _Entry) -> str | None:
-    for ident in e.model.identifier or []:
-        if ident.system == c.PATIENT_ID and ident.value:
-            return str(ident.value)
-    return None
-
-
-def _says_contrast(text: str) -> bool:
-    """Contrast given, from a report title ("with and without contrast", "with gadolinium").
-
-    >>> _says_contrast("MRI brain with and without contrast"), _says_contrast("MRI brain without contrast")
-    (True, False)
-    """
-    t = " ".join(text.lower().split())
-    return "gadolinium" in t or "with contrast" in t or "with and without contrast" in t or "w/ contrast" in t
-
-
-def _first_identifier(e: _Entry) -> str | None:
-    return next((str(i.value) for i in e.model.identifier or [] if i.value), None)
-
-
-def _jcv_day(e: _Entry) -> dt.date | None:
-    m = e.model
-    return (
-        _day(m.effectiveDateTime)
-        or (_day(m.effectivePeriod.start) if m.effectivePeriod else None)
-        or _day(m.issued)
-    )
-
-
-def _assay(method: Any) -> JcvAssay | None:
-    if method is None:
-        return None
-    code = _local_suffix(method, "jcv-assay-")
-    if code in {a.value for a in JcvAssay}:
-        return JcvAssay(str(code))
-    text = _text(method).lower()
-    if "immunowell" in text:
-        return JcvAssay.IMMUNOWELL
-    if "stratify" in text:
-        return JcvAssay.STRATIFY
-    return None
-
-
-def _stratify_status(index: float) -> Serostatus:
-    """Serostatus from a STRATIFY index by the assay's own cut-offs (<0.20, 0.20-0.40, >0.40).
-
-    >>> [_stratify_status(x).value for x in (0.1, 0.3, 0.41)]
-    ['negative', 'indeterminate', 'positive']
-    """
-    if index < label.STRATIFY_NEGATIVE_BELOW.value:
-        return Serostatus.NEGATIVE
-    if index > label.STRATIFY_POSITIVE_ABOVE.value:
-        return Serostatus.POSITIVE
-    return Serostatus.INDETERMINATE
-
-
-def _interval_weeks(request: Any) -> float | None:
-    for dosage in request.dosageInstruction or []:
-        timing = dosage.timing
-        repeat = timing.repeat if timing is not None else None
-        if repeat is None or repeat.period is None:
-            continue
-        factor = {"wk": 1.0, "d": 1 / 7, "mo": 52 / 12}.get(str(repeat.periodUnit))
-        if factor is not None:
-            return round(float(repeat.period) * factor, 2)
-    return None
-
-
-def is_fhir(data: Any) -> bool:
-    """True when a parsed JSON document is a FHIR resource (it has ``resourceType``)."""
-    return isinstance(data, dict) and "resourceType" in data
-
-
-def model_json(model: BaseModel) -> JsonDict:
-    out: JsonDict = json.loads(model.model_dump_json(exclude_none=True))
-    return out

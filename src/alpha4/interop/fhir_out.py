@@ -55,6 +55,19 @@ def fhir_id(record_id: str) -> str:
     return "h-" + hashlib.sha1(record_id.encode()).hexdigest()
 
 
+def resource_id(resource_type: str, record_id: str) -> str:
+    """The resource id to write for a record: the EHR's own id when the record came from an EHR
+    resource of this type (its id is ``Type/id``), so export -> import -> export keeps the EHR's ids.
+
+    >>> resource_id("MedicationAdministration", "MedicationAdministration/ma-1"), resource_id("Observation", "lab-1")
+    ('ma-1', 'lab-1')
+    """
+    kind, _, own = record_id.partition("/")
+    if kind == resource_type and _FHIR_ID.match(own):
+        return own
+    return fhir_id(record_id)
+
+
 def coding(system: str, code: str, display: str | None = None) -> JsonDict:
     out: JsonDict = {"system": system, "code": code}
     if display:
@@ -99,7 +112,7 @@ class _Builder:
     def add(
         self, resource_type: str, record_id: str, body: JsonDict, *, single_identifier: bool = False
     ) -> str:
-        rid = fhir_id(record_id)
+        rid = resource_id(resource_type, record_id)
         identifier = {"system": c.RECORD_ID, "value": record_id}
         resource: JsonDict = {
             "resourceType": resource_type,
@@ -632,15 +645,15 @@ def _jcv(b: _Builder, jcv: JcvResult) -> None:
             method=method,
         )
     if jcv.index is not None:
-        resource_id = f"{jcv.id}-index"
+        index_id = f"{jcv.id}-index"
         b.observation(
-            resource_id,
+            index_id,
             concept(coding(c.LOINC, c.JCV_INDEX, "JC virus Ab index")),
             category="laboratory",
             effectiveDateTime=_day(jcv.date),
             valueQuantity={"value": jcv.index, "unit": "{index}", "system": c.UCUM, "code": "{index}"},
             method=method,
-            derivedFrom=[{"reference": f"Observation/{fhir_id(jcv.id)}"}],
+            derivedFrom=[{"reference": f"Observation/{resource_id('Observation', jcv.id)}"}],
         )
 
 
@@ -805,13 +818,12 @@ def service_request(item: ScheduleItem, patient_ref: str, as_of: dt.date) -> Jso
     key = _ORDER_FOR_ITEM.get(item.item)
     if key is None or item.status not in (Status.DUE, Status.OVERDUE, Status.DUE_SOON):
         return None
-    code = c.ORDERABLE[key]
     return {
         "resourceType": "ServiceRequest",
         "id": f"order-{key}",
         "status": "draft",
         "intent": "proposal",
-        "code": concept(coding(code.system, code.code, code.display), text=code.display),
+        "code": c.order_concept(key),
         "subject": {"reference": patient_ref},
         "authoredOn": as_of.isoformat(),
         **({"occurrenceDateTime": item.due.isoformat()} if item.due else {}),

@@ -3,7 +3,7 @@
 Importing this package registers every fact in :data:`CATALOGUE`.
 """
 
-from . import codes, cohort_rates, label, pk, pml_tables, profiles, response
+from . import brands, codes, cohort_rates, lab_units, label, pk, pml_tables, profiles, response
 from .base import CATALOGUE, Evidence, Fact, Source, fact
 from .profiles import EU, PROFILES, US, Profile, get_profile
 
@@ -16,10 +16,12 @@ __all__ = [
     "Fact",
     "Profile",
     "Source",
+    "brands",
     "codes",
     "cohort_rates",
     "fact",
     "get_profile",
+    "lab_units",
     "label",
     "pk",
     "pml_tables",

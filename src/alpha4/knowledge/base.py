@@ -52,6 +52,8 @@ CANONICAL_HOSTS: frozenset[str] = frozenset(
         "ucum.org",
         "loinc.org",
         "www.nlm.nih.gov",
+        "mor.nlm.nih.gov",  # NLM RxNav: the National Library of Medicine's own RxNorm browser
+        "purplebooksearch.fda.gov",  # FDA Purple Book: licensed biological products and biosimilars
         "ctep.cancer.gov",
         "www.snomed.org",
         "hl7.org",

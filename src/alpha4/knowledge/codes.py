@@ -205,19 +205,19 @@ LAB_CODES = fact(
     description="LOINC codes alpha4 interprets, with the canonical UCUM unit of each",
 )
 
-# Factor to multiply a value in the key's unit by to get the canonical unit.
+# Conversions UCUM arithmetic cannot make, because they need knowledge of the analyte: factor to
+# multiply a value in the key's unit by to get the canonical unit. Every other conversion (10*9/L,
+# /uL, g/L, ukat/L, L/L ...) is UCUM arithmetic, done by the UCUM library (alpha4.domain.units).
 UNIT_CONVERSIONS = fact(
     "codes.ucum.conversions",
     {
-        _COUNT: {"10*3/uL": 1.0, "10*9/L": 1.0, "10*3/mm3": 1.0, "/uL": 1e-3, "/mm3": 1e-3, "10*6/mL": 1.0},
-        "g/dL": {"g/dL": 1.0, "g/L": 0.1, "mmol/L": 1.611},  # haemoglobin monomer 16.1145 g/mmol
-        "%": {"%": 1.0, "L/L": 100.0, "1": 100.0},
-        "U/L": {"U/L": 1.0, "[IU]/L": 1.0, "ukat/L": 60.0},  # 1 ukat/L = 60 U/L
-        "mg/dL": {"mg/dL": 1.0, "umol/L": 1 / 17.1},  # bilirubin 584.66 g/mol: 1 mg/dL = 17.1 umol/L
-        "/100{WBCs}": {"/100{WBCs}": 1.0, "%": 1.0},
+        "g/dL": {"mmol/L": 1.611},  # haemoglobin monomer 16.1145 g/mmol
+        "U/L": {"[IU]/L": 1.0},  # enzyme activity: laboratories report IU/L and U/L as the same unit
+        "mg/dL": {"umol/L": 1 / 17.1},  # bilirubin 584.66 g/mol: 1 mg/dL = 17.1 umol/L
+        "/100{WBCs}": {"%": 1.0},  # per 100 leukocytes = percent of leukocytes
     },
     UCUM,
-    description="UCUM units accepted per canonical unit, with the factor to the canonical unit",
+    description="Analyte-specific unit conversions (molar masses, conventions), factor to the canonical unit",
 )
 
 JCV_ANTIBODY_LOINC = fact(
