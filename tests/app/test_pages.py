@@ -384,7 +384,7 @@ def test_a_prescriber_corrects_the_birth_date_and_the_nurse_may_not(signed_in: C
     token = csrf_of(doctor, url)
     data = {"csrf_token": token, "version": "1", "sex": sex.group(1), "reason": "year mistyped at enrolment"}
     future = doctor.post(url, data=data | {"birth_date": (TODAY + dt.timedelta(days=30)).isoformat()})
-    assert future.status_code == 422 and "after the assessment date" in future.text
+    assert future.status_code == 422 and "dated before the birth date" in future.text
     assert age_on_page(doctor, "GO-2") == before  # nothing written
     older = dt.date.fromisoformat(born.group(1)).replace(year=int(born.group(1)[:4]) - 10)
     r = doctor.post(url, data=data | {"birth_date": older.isoformat()})

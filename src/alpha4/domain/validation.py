@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from alpha4.knowledge.plausibility import PLANNED_END_HORIZON_DAYS
+
 from .patient import _EVENT_FIELDS, Patient
 from .units import UnitError, loinc_check_digit_ok, normalise
 
@@ -52,4 +54,28 @@ def check_patient(patient: Patient, as_of: dt.date) -> list[Problem]:
     for n, med in enumerate(patient.medications):
         if med.start and med.start > as_of:
             problems.append(Problem(f"medications[{n}].start", f"{med.start} is after {as_of}"))
+    if patient.indication.diagnosis_date and patient.indication.diagnosis_date > as_of:
+        problems.append(
+            Problem("indication.diagnosis_date", f"{patient.indication.diagnosis_date} is after {as_of}")
+        )
+    problems.extend(_planned_dates(patient, as_of))
     return problems
+
+
+def _planned_dates(patient: Patient, as_of: dt.date) -> list[Problem]:
+    """End dates and "valid until" may lie ahead of ``as_of``, but only within the planning horizon."""
+    horizon = as_of + dt.timedelta(days=PLANNED_END_HORIZON_DAYS.value)
+    dated: list[tuple[str, dt.date | None]] = [
+        *((f"medications[{n}].end", m.end) for n, m in enumerate(patient.medications)),
+        *((f"pregnancies[{n}].end_date", p.end_date) for n, p in enumerate(patient.pregnancies)),
+        *((f"lactation[{n}].end_date", lact.end_date) for n, lact in enumerate(patient.lactation)),
+        *((f"authorizations[{n}].valid_until", a.valid_until) for n, a in enumerate(patient.authorizations)),
+        *((f"adverse_events[{n}].resolved_on", a.resolved_on) for n, a in enumerate(patient.adverse_events)),
+    ]
+    return [
+        Problem(
+            where, f"{day} is more than {PLANNED_END_HORIZON_DAYS.value} days after {as_of}: check the year"
+        )
+        for where, day in dated
+        if day is not None and day > horizon
+    ]

@@ -3,7 +3,7 @@
 Importing this package registers every fact in :data:`CATALOGUE`.
 """
 
-from . import codes, label, pk, pml_tables, profiles, response
+from . import codes, label, pk, plausibility, pml_tables, profiles, response
 from .base import CATALOGUE, Evidence, Fact, Source, fact
 from .profiles import EU, PROFILES, US, Profile, get_profile
 
@@ -21,6 +21,7 @@ __all__ = [
     "get_profile",
     "label",
     "pk",
+    "plausibility",
     "pml_tables",
     "profiles",
     "response",
