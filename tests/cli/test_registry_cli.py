@@ -99,7 +99,7 @@ def test_an_empty_database_asks_for_db_upgrade(empty_db_url: str) -> None:
     code, out, err = call(empty_db_url, "worklist")
     assert code == 1 and "run `alpha4 db upgrade`" in flat(err) and "Traceback" not in err + out
     code, out, _ = call(empty_db_url, "db", "upgrade")
-    assert code == 0 and "(empty) -> 0001" in flat(out)
+    assert code == 0 and "(empty) -> 0002" in flat(out)
     code, out, _ = call(empty_db_url, "db", "current")
     assert code == 0 and "up to date" in flat(out)
 

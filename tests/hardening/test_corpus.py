@@ -268,3 +268,24 @@ def test_the_demographics_form_refuses_impossible_values(case: dict[str, Any]) -
         demographic_changes(
             {case["field"]: value, "birth_date": "1985-03-14", "sex": "female"} | {case["field"]: value}
         )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": "l1", "date": "2024-06-01", "loinc": "1742-6", "value": 30, "unit": "U/L"} trailing',
+        '{"id": "l1", "date": "2024-06-01", "loinc": "1742-6", "value": 3' + "0" * 5000 + ', "unit": "U/L"}',
+        "\ufeff" + '{"id": "l1"}',
+    ],
+    ids=["nested 100,000 deep", "trailing data", "5,000-digit number", "byte-order mark"],
+)
+def test_the_api_refuses_unreadable_bodies_with_4xx(
+    body: str, api: tuple[TestClient, dict[str, str], Database]
+) -> None:
+    client, auth, db = api
+    before = _state(db)
+    headers = {**auth, "Content-Type": "application/json"}
+    r = client.post("/api/v1/patients/P1/records/labs", content=body.encode("utf-8"), headers=headers)
+    assert r.status_code in (400, 422), (r.status_code, r.text[:300])
+    assert _state(db) == before

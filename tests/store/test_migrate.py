@@ -37,6 +37,6 @@ def test_an_empty_database_asks_for_db_upgrade(empty_db_url: str) -> None:
 def test_an_old_schema_asks_for_db_upgrade(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(migrate_module, "head_revision", lambda: "9999")
     with pytest.raises(
-        SchemaOutOfDate, match=r"at schema 0001, this alpha4 needs 9999: run `alpha4 db upgrade`"
+        SchemaOutOfDate, match=r"at schema 0002, this alpha4 needs 9999: run `alpha4 db upgrade`"
     ):
         require_current(db)

@@ -36,7 +36,9 @@ RecordId = Annotated[
 PatientId = Annotated[
     str,
     StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$"),
-    Field(description="The patient's registry id: letters, digits, '-', '_' and '.', so it is a URL path segment"),
+    Field(
+        description="The patient's registry id: letters, digits, '-', '_' and '.', so it is a URL path segment"
+    ),
 ]
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

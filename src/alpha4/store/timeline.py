@@ -46,7 +46,7 @@ from alpha4.domain.validation import Problem, check_patient
 
 from .audit import append_audit
 from .base import Base, UtcDateTime
-from .errors import ConflictError, InvalidChange, NotFound
+from .errors import ConflictError, InvalidChange, NotFound, UnreadablePatient, validation_reason
 
 # BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -276,8 +276,11 @@ def current_records(*, session: Session, pks: Sequence[int]) -> dict[int, list[S
     return found
 
 
-def _timeline(records: Iterable[StoredRecord]) -> Patient:
-    return assemble_patient((r.kind, r.payload) for r in records if not r.retracted)
+def _timeline(records: Iterable[StoredRecord], patient_id: str = "?") -> Patient:
+    try:
+        return assemble_patient((r.kind, r.payload) for r in records if not r.retracted)
+    except ValidationError as error:
+        raise UnreadablePatient(patient_id, validation_reason(error)) from None
 
 
 def load_patient(*, session: Session, patient_id: str) -> Patient | None:
@@ -285,7 +288,7 @@ def load_patient(*, session: Session, patient_id: str) -> Patient | None:
     pk = patient_pks(session=session, patient_ids=[patient_id]).get(patient_id)
     if pk is None:
         return None
-    return _timeline(current_records(session=session, pks=[pk])[pk])
+    return _timeline(current_records(session=session, pks=[pk])[pk], patient_id)
 
 
 def load_current_records(*, session: Session, patient_id: str) -> list[StoredRecord]:
@@ -480,7 +483,7 @@ def _check_timeline(session: Session, pk: int, patient_id: str) -> Patient:
     """The patient as now written must still be a valid timeline, else the change is refused."""
     records = current_records(session=session, pks=[pk])[pk]
     try:
-        return _timeline(records)
+        return assemble_patient((r.kind, r.payload) for r in records if not r.retracted)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(record)"
@@ -587,7 +590,7 @@ def correct_demographics(
     pk, old, entity = _current_at_version(
         session, patient_id, KIND_PATIENT, patient_id, expected_version, "edited"
     )
-    current = _timeline(current_records(session=session, pks=[pk])[pk]).model_dump(mode="json")
+    current = _timeline(current_records(session=session, pks=[pk])[pk], patient_id).model_dump(mode="json")
     try:
         corrected = Patient.model_validate(current | dict(changes))
     except ValidationError as error:
