@@ -25,7 +25,11 @@ def test_an_analyst_gets_pseudonyms_and_age_bands_over_rest(client: TestClient) 
     assert worklist and all(r["patient_id"].startswith("anon-") for r in worklist)
     body = str(listed) + str(worklist)
     assert not any(pid in body for pid in NAMED) and "birth" not in body
-    for path in ("/api/v1/patients/GO-1", "/api/v1/patients/GO-1/assessment", "/api/v1/patients/GO-1/records"):
+    for path in (
+        "/api/v1/patients/GO-1",
+        "/api/v1/patients/GO-1/assessment",
+        "/api/v1/patients/GO-1/records",
+    ):
         assert client.get(path, headers=analyst).status_code == 403, path
 
 
@@ -35,3 +39,26 @@ def test_an_analyst_sees_the_worklist_page_without_identities(client: TestClient
     assert page.status_code == 200
     assert "anon-" in page.text and "GO-1" not in page.text and 'href="/patients/' not in page.text
     assert client.get("/patients/GO-1").status_code == 403
+
+
+def test_the_analysts_export_is_de_identified_and_keeps_the_clinical_content(client: TestClient) -> None:
+    analyst = bearer(client, Role.ANALYST)
+    exported = client.get("/api/v1/export/deidentified", headers=analyst)
+    assert exported.status_code == 200
+    patients = exported.json()
+    assert len(patients) == 46
+    text = exported.text
+    assert not any(pid in text for pid in NAMED)
+    for word in ('"birth_date"', '"source_ref"', '"id"', '"site"', '"report"', '"reason"'):
+        assert word not in text, word
+    listed = {p["patient_id"] for p in client.get("/api/v1/patients", headers=analyst).json()}
+    assert {p["patient_id"] for p in patients} == listed  # the same pseudonyms as the list
+    coordinator = bearer(client, Role.COORDINATOR)
+    hold = client.get("/api/v1/patients/HOLD-1", headers=coordinator).json()
+    same = [
+        p
+        for p in patients
+        if p.get("infusions")
+        == [{k: v for k, v in i.items() if k not in ("id", "source_ref")} for i in hold["infusions"]]
+    ]
+    assert len(same) == 1 and same[0]["sex"] == hold["sex"]

@@ -3,6 +3,7 @@ own page (JSON for the API), a retry hint, and a log line without SQL or patient
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 
@@ -13,8 +14,9 @@ from psycopg import sql
 
 from alpha4.app.main import UNREACHABLE, create_app
 from alpha4.settings import Settings
-from alpha4.store.users import Role
-from tests.app.conftest import bearer, web_settings
+from alpha4.store import Database
+from alpha4.store.users import Role, create_user
+from tests.app.conftest import PASSWORD, USERS, bearer, sign_in, web_settings
 from tests.dbfixtures import ADMIN_URL, PostgresServer
 
 
@@ -53,6 +55,17 @@ def test_a_body_over_the_limit_is_413_and_the_limit_is_per_route(client: TestCli
 @pytest.fixture
 def vanishing_registry(postgres_server: PostgresServer) -> Iterator[tuple[TestClient, str]]:
     url = postgres_server.new_database()
+    db = Database(url)
+    with db.writing() as session:
+        create_user(
+            session=session,
+            username=USERS[Role.NURSE],
+            password=PASSWORD,
+            roles=[Role.NURSE],
+            actor="t",
+            at=dt.datetime.now(dt.UTC),
+        )
+    db.dispose()
     app = create_app(Settings(database_url=url), web=web_settings())
     with TestClient(
         app, base_url="https://testserver", follow_redirects=False, raise_server_exceptions=False
@@ -64,6 +77,9 @@ def test_an_unreachable_registry_is_503_with_a_retry_hint_and_no_patient_data_in
     vanishing_registry: tuple[TestClient, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     client, name = vanishing_registry
+    sign_in(client, Role.NURSE)
+    signed_in_cookies = dict(client.cookies)
+    client.cookies.clear()
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
     caplog.set_level(logging.INFO, logger="alpha4")
@@ -79,6 +95,10 @@ def test_an_unreachable_registry_is_503_with_a_retry_hint_and_no_patient_data_in
         401,
         503,
     )
+    client.cookies.update(signed_in_cookies)
+    worklist = client.get("/")
+    assert worklist.status_code == 503 and worklist.headers["retry-after"] == "30"
+    assert "Registry not reachable" in worklist.text and UNREACHABLE in worklist.text
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "registry unreachable: DatabaseUnavailable on /token" in logged
     assert "someone-secret" not in logged and "SELECT" not in logged and "Traceback" not in caplog.text

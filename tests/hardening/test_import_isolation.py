@@ -34,6 +34,7 @@ def test_unreadable_records_are_reported_by_line_and_the_rest_are_imported(
         good[3].model_dump_json().replace('"dose_mg":300.0', '"dose_mg":1e999', 1),
         good[3].model_dump_json(),
         good[1].model_dump_json(),
+        good[0].model_dump_json().replace('"sex":', '"sex":"male","sex":', 1),  # a key twice
     ]
     path = tmp_path / "feed.ndjson"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -49,6 +50,7 @@ def test_unreadable_records_are_reported_by_line_and_the_rest_are_imported(
         ),
         (4, "(json)", "not readable: NaN is not a number (JSON has no NaN or infinity)"),
         (6, "infusions.0.dose_mg", "Input should be a finite number"),
+        (9, "(json)", "not readable: the key 'sex' appears twice in one object"),
     ]
     assert report.created == 4
     with db.reading() as session:

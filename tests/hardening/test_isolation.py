@@ -82,6 +82,7 @@ def test_the_api_lists_every_patient_with_unknown_for_the_unassessable(broken_re
         "next_infusion": None,
         "pml_risk_per_1000": None,
         "problem": "cannot be assessed: infusions.0.dose_mg: Input should be greater than 0",
+        "age_band": None,
     }
     assert listed["GO-2"]["problem"] == "cannot be assessed: ZeroDivisionError: division by zero"
     assert listed["HOLD-1"]["gate"] == "hold" and listed["HOLD-1"]["problem"] is None

@@ -18,6 +18,7 @@ from alpha4.rules.worklist import WorklistRow
 from alpha4.store.users import Role
 
 from .auth import token_router
+from .deidentify import deidentified
 from .deps import ClinicDep, WebDep, require
 from .forms import ENTRY_FORMS, NEW_ENTRY_KINDS, KindForm
 from .schemas import ChecklistAnswers, ClearanceIn, PatientSummary, Problem, RecordVersion, Retraction
@@ -128,6 +129,22 @@ def list_patients(
             for s in summaries
         ]
     return sorted(summaries, key=lambda s: s.patient_id)
+
+
+@router.get(
+    "/export/deidentified",
+    operation_id="exportDeidentified",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+    tags=["patients"],
+)
+def export_deidentified(
+    clinic: ClinicDep, web: WebDep, user: Annotated[CurrentUser, Depends(require(Permission.VIEW))]
+) -> list[dict[str, Any]]:
+    """Every patient de-identified (pseudonymous id, age band, no ids, birth date or free text), for
+    analysis; the only export an analyst may take."""
+    key, today = web.signing_key(), clinic.today()
+    return sorted((deidentified(p, key, today) for p in clinic.cohort()), key=lambda d: str(d["patient_id"]))
 
 
 @router.get(

@@ -377,7 +377,10 @@ def create_cds_router(
 
 
 def _same_origin(url: str, base: str) -> bool:
-    """>>> _same_origin("https://ehr.test/fhir/Obs?page=2", "https://ehr.test/fhir"), _same_origin("https://evil.test/x", "https://ehr.test/fhir")
+    """Same scheme, host and port.
+
+    >>> fhir = "https://ehr.test/fhir"
+    >>> _same_origin("https://ehr.test/fhir/Obs?page=2", fhir), _same_origin("https://evil.test/x", fhir)
     (True, False)
     """
     a, b = httpx.URL(url), httpx.URL(base)

@@ -325,6 +325,13 @@ class Clinic:
         rows = self.cache.worklist(self.db, self.profile, day)
         return rows, self.cache.assessments(self.db, self.profile, day)
 
+    def cohort(self) -> list[Patient]:
+        """Every patient whose stored record can be read (the unreadable are listed elsewhere)."""
+        with self.db.reading() as session:
+            return [
+                p for chunk in iter_cohort_chunks(session=session) for p in chunk if isinstance(p, Patient)
+            ]
+
     def patient(self, patient_id: str) -> Patient:
         with self.db.reading() as session:
             patient = load_patient(session=session, patient_id=patient_id)
