@@ -4,6 +4,7 @@ patient pages of the others down: it is listed as "cannot be assessed: <reason>"
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +21,20 @@ from alpha4.store.users import Role
 from tests.app.conftest import bearer, build_registry, sign_in, web_settings
 
 
+@pytest.fixture(scope="module")
+def registry_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("isolation") / "template.sqlite3"
+    build_registry(path, cohort=2)
+    return path
+
+
 @pytest.fixture
-def broken_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def broken_registry(
+    registry_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
     """GO-1's stored infusion dose is negative (written before the bound); the rules fail on GO-2."""
     path = tmp_path / "registry.sqlite3"
-    build_registry(path, cohort=2)
+    shutil.copyfile(registry_file, path)
     db = Database(f"sqlite:///{path}")
     with db.writing() as session:
         row = session.execute(
