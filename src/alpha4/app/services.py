@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from alpha4.domain import Clearance, Infusion, Patient, PreInfusionChecklist
-from alpha4.domain.validation import check_patient
+from alpha4.domain.validation import check_patient, infusion_move_problem
 from alpha4.knowledge import Profile
 from alpha4.rules import Assessment, Decision, GateEffect, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
@@ -434,29 +434,9 @@ class Clinic:
 
     def _check_infusion_move(self, patient: Patient, record: Infusion, *, prescriber: bool) -> None:
         current = next((i for i in patient.infusions if i.id == record.id), None)
-        if current is None or current.date == record.date:
-            return  # not current (the store refuses that) or the date kept
-        today = self.today()
-        if record.date >= today:
-            raise RecordRejected(
-                [
-                    FieldProblem(
-                        "date",
-                        f"an infusion dated {today} or later is recorded through the checklist and the "
-                        "gate, not by a correction",
-                    )
-                ]
-            )
-        if not prescriber:
-            raise RecordRejected(
-                [
-                    FieldProblem(
-                        "date",
-                        f"only a prescriber may move an infusion's date (recorded {current.date}); "
-                        "keep the date or ask a prescriber",
-                    )
-                ]
-            )
+        problem = infusion_move_problem(current, record, self.today(), prescriber=prescriber)
+        if problem:
+            raise RecordRejected([FieldProblem("date", problem)])
 
     def correct_demographics(
         self, patient_id: str, changes: dict[str, Any], *, version: int, reason: str, actor: str

@@ -35,8 +35,8 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
-from alpha4.domain import Patient
-from alpha4.domain.validation import check_patient
+from alpha4.domain import Infusion, Patient
+from alpha4.domain.validation import check_patient, infusion_move_problem
 from alpha4.knowledge import Profile, get_profile
 from alpha4.rules import Assessment, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
@@ -69,6 +69,7 @@ from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
 from alpha4.store.timeline import KIND_PATIENT, SINGLE_KINDS, demographic_problems, record_model
 from alpha4.store.transfer import export_patients, import_patients, read_patients
+from alpha4.store.users import Role, user_roles
 
 from .common import ProfileName, err, fail, out, parse_date, print_json, read_text, validation_lines
 from .core import print_worklist, worklist_json
@@ -557,6 +558,17 @@ def register(app: typer.Typer) -> None:
                             reason=reason.strip(),
                         )
                     else:
+                        if isinstance(record, Infusion):  # an infusion's date moves only by a prescriber
+                            before = load_patient(session=session, patient_id=patient_id)
+                            current = (
+                                next((i for i in before.infusions if i.id == record_id), None)
+                                if before
+                                else None
+                            )
+                            prescriber = Role.PRESCRIBER in user_roles(session=session, username=who)
+                            moved = infusion_move_problem(current, record, day, prescriber=prescriber)
+                            if moved:
+                                raise InvalidChange(f"{entity}: date: {moved} (--actor names the prescriber)")
                         new = correct_record(
                             session=session,
                             patient_id=patient_id,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from alpha4.knowledge.plausibility import PLANNED_END_HORIZON_DAYS
 
 from .patient import _EVENT_FIELDS, Patient
+from .records import Infusion
 from .units import UnitError, loinc_check_digit_ok, normalise
 
 
@@ -79,3 +80,31 @@ def _planned_dates(patient: Patient, as_of: dt.date) -> list[Problem]:
         for where, day in dated
         if day is not None and day > horizon
     ]
+
+
+def infusion_move_problem(
+    before: Infusion | None, after: Infusion, today: dt.date, *, prescriber: bool
+) -> str | None:
+    """Why a correction may not move an infusion's date (None: it may).
+
+    An infusion comes into existence only through the checklist and the gate, so a correction keeps
+    its date, unless a prescriber moves it (a correction always carries its reason), and never to
+    ``today`` or later (that would be a new infusion that bypassed the gate).
+
+    >>> i = Infusion(id="i1", date=dt.date(2026, 1, 5), dose_mg=300)
+    >>> moved = i.model_copy(update={"date": dt.date(2026, 1, 4)})
+    >>> infusion_move_problem(i, moved, dt.date(2026, 2, 1), prescriber=True) is None
+    True
+    >>> infusion_move_problem(i, moved, dt.date(2026, 2, 1), prescriber=False)[:40]
+    "only a prescriber may move an infusion's"
+    """
+    if before is None or before.date == after.date:
+        return None
+    if after.date >= today:
+        return (
+            f"an infusion dated {today} or later is recorded through the checklist and the gate, "
+            "not by a correction"
+        )
+    if not prescriber:
+        return f"only a prescriber may move an infusion's date (recorded {before.date}); keep the date or ask a prescriber"
+    return None
