@@ -60,3 +60,36 @@ def test_rules_read_no_clock_and_do_no_io() -> None:
         text = path.read_text(encoding="utf-8")
         for word in forbidden:
             assert word not in text, f"{path.name} uses {word}"
+
+
+TIMELINE_LISTS = (
+    "weights",
+    "medications",
+    "pregnancies",
+    "lactation",
+    "hypersensitivities",
+    "infusions",
+    "labs",
+    "jcv_results",
+    "antibody_results",
+    "drug_levels",
+    "mri_scans",
+    "relapses",
+    "edss_scores",
+    "crohns_scores",
+    "adverse_events",
+    "authorizations",
+    "other_records",
+)
+
+
+def test_rules_read_the_timeline_only_through_the_as_of_views() -> None:
+    """``ctx.patient.<list>`` would see records dated after ``as_of``: rules use ``ctx.<list>``."""
+    import re
+
+    pattern = re.compile(r"\.patient\.(" + "|".join(TIMELINE_LISTS) + r")\b")
+    for path in (PACKAGE / "rules").rglob("*.py"):
+        if path.name == "context.py":  # defines the views
+            continue
+        hits = pattern.findall(path.read_text(encoding="utf-8"))
+        assert not hits, f"{path.name} reads patient.{hits[0]} directly"

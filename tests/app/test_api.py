@@ -5,18 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from alpha4.store.users import Role
+from tests.timelines import ALL_CLEAR
 
 from .conftest import TODAY, bearer
-
-ALL_CLEAR = {
-    "authorization_verified": True,
-    "new_or_worsening_neurological_symptoms": False,
-    "immunocompromising_condition_or_medicine": False,
-    "serious_active_infection": False,
-    "steroids_past_month": False,
-    "pregnant_or_planning": False,
-    "breastfeeding": False,
-}
 
 
 def test_openapi_document_has_stable_operation_ids(client: TestClient) -> None:

@@ -71,7 +71,7 @@ def test_a_nurse_runs_an_infusion_visit_in_the_browser(
     page.screenshot(path=str(shots / "e2e-worklist.png"))
 
     go_row = page.locator('tr[data-patient="GO-1"]')
-    expect(go_row.locator(".badge")).to_have_text("GO")
+    expect(go_row.locator(".badge")).to_have_text("GO after the checklist")
     tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
     expect(go_row).to_contain_text(f"infusion · {tomorrow}")
 

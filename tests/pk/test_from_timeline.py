@@ -125,3 +125,26 @@ def test_extra_levels_join_the_record_and_are_checked() -> None:
     early = DrugLevel(id="cli-level-2", date=START - dt.timedelta(days=1), concentration_ug_per_ml=1.0)
     with pytest.raises(PkInputError, match="cli-level-2"):
         inputs_from_patient(patient, extra_levels=[early])
+
+
+@pytest.mark.parametrize("gap_days", [41, 42, 50])
+@pytest.mark.parametrize("by_concentration", [False, True])
+def test_pk_antibody_status_is_the_rules_classification(gap_days: int, by_concentration: bool) -> None:
+    """One definition: the PK covariate says persistent exactly when the rules do (issue 15)."""
+    import datetime as dt
+
+    from alpha4.domain import AntibodyResult
+    from alpha4.pk.from_timeline import antibody_status
+    from alpha4.pk.model import AntibodyStatus as PkStatus
+    from alpha4.rules.antibodies import AntibodyStatus, classify
+
+    first = dt.date(2026, 1, 5)
+    def result(i: str, day: dt.date) -> AntibodyResult:
+        if by_concentration:  # positive by the 0.5 ug/mL threshold, not by the flag
+            return AntibodyResult(id=i, date=day, positive=False, concentration_ug_per_ml=0.8)
+        return AntibodyResult(id=i, date=day, positive=True)
+
+    results = (result("a", first), result("b", first + dt.timedelta(days=gap_days)))
+    rules_persistent = classify(results).status is AntibodyStatus.PERSISTENT
+    pk_persistent = antibody_status(results, dt.date(2026, 6, 1)) is PkStatus.PERSISTENT
+    assert pk_persistent is rules_persistent is (gap_days >= 42)

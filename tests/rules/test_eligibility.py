@@ -50,7 +50,7 @@ def test_crohns_is_not_an_eu_indication_and_us_criteria_are_checked() -> None:
     assert "CROHNS_VEDOLIZUMAB_NOTE" in codes(us)
 
 
-def test_immunosuppressant_co_medication_holds_but_interferon_only_flags() -> None:
+def test_immunosuppressant_co_medication_holds_and_interferon_holds_us_stops_eu() -> None:
     aza = [
         {"id": "aza", "name": "azathioprine", "medicine_class": "immunosuppressant", "start": "2026-04-01"}
     ]
@@ -65,7 +65,9 @@ def test_immunosuppressant_co_medication_holds_but_interferon_only_flags() -> No
         }
     ]
     b = run(patient(medications=ifn, **TREATED), AS_OF)
-    assert "COMBINATION_INTERFERON_BETA" in codes(b) and "COMBINATION_INTERFERON_BETA" not in b.gate.reasons
+    assert b.gate.decision.value == "hold" and "COMBINATION_INTERFERON_BETA" in b.gate.reasons
+    eu = run(patient(medications=ifn, **TREATED), AS_OF, EU)
+    assert eu.gate.decision.value == "stop" and "COMBINATION_INTERFERON_BETA" in eu.gate.reasons
 
 
 def test_stopped_immunosuppressant_does_not_hold() -> None:

@@ -9,16 +9,9 @@ import pytest
 from alpha4.domain import PreInfusionChecklist
 from alpha4.rules import Decision
 from tests.helpers import codes, d, infusions, jcv, patient, run
+from tests.timelines import ALL_CLEAR as ALL_CLEAR_ANSWERS
 
-ALL_NO = {
-    "authorization_verified": True,
-    "new_or_worsening_neurological_symptoms": False,
-    "immunocompromising_condition_or_medicine": False,
-    "serious_active_infection": False,
-    "steroids_past_month": False,
-    "pregnant_or_planning": False,
-    "breastfeeding": False,
-}
+ALL_NO = ALL_CLEAR_ANSWERS
 
 
 def reassessments(first: str) -> list[dict[str, str]]:

@@ -51,3 +51,23 @@ def test_every_finding_is_registered_explained_and_sourced(
             assert f.sources, f.code
     for code in a.gate.reasons:
         assert code in {f.code for f in a.findings}
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenario, day, profile, st.integers(0, 5), st.integers(-400, 0))
+def test_records_after_as_of_never_change_the_assessment(
+    name: str, built_on: dt.date, prof: object, seed: int, back: int
+) -> None:
+    """The as-of view is the only view: dropping every record dated after ``as_of`` changes nothing."""
+    p = scenario_patient(name, built_on, seed=seed)
+    as_of = built_on + dt.timedelta(days=back)
+    lists = {
+        field: tuple(r for r in getattr(p, field) if getattr(r, "date", None) is None or r.date <= as_of)
+        for field in type(p).model_fields
+        if isinstance(getattr(p, field), tuple) and field != "medications"
+    }
+    meds = tuple(m for m in p.medications if m.start is None or m.start <= as_of)
+    trimmed = p.model_copy(update={**lists, "medications": meds})
+    if p.discontinuation is not None and p.discontinuation.date > as_of:
+        trimmed = trimmed.model_copy(update={"discontinuation": None})
+    assert assess(trimmed, as_of, prof) == assess(p, as_of, prof)  # type: ignore[arg-type]

@@ -64,6 +64,8 @@ def register(app: typer.Typer) -> None:
                         "citation": s.citation,
                         "section": s.section,
                         "url": s.url,
+                        "doi": s.doi,
+                        "pmid": s.pmid,
                         "evidence": s.evidence.value,
                     }
                     for s in f.sources
@@ -184,7 +186,7 @@ def print_assessment(a: Assessment) -> None:
     g = a.gate
     out.print(
         f"[bold]{a.patient_id}[/] as of {a.as_of} ({a.profile.upper()}): "
-        f"[{GATE_STYLE[g.decision.value]}] {g.decision.value.upper()} [/]"
+        f"[{GATE_STYLE[g.decision.value]}] {g.headline or g.decision.value.upper()} [/]"
         + (f"  reasons: {', '.join(g.reasons)}" if g.reasons else "")
     )
     for c in g.cleared:

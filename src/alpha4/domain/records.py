@@ -199,6 +199,13 @@ class InfusionReaction(Record):
     grade: Annotated[Count, Field(ge=1, le=5, description="CTCAE grade 1-5")]
     onset_minutes: Annotated[Count | None, Field(ge=0, le=_MINUTES)] = None
     description: str = ""
+    manifestations: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = Field(
+        default=(),
+        description=(
+            "What was seen, in words (e.g. 'urticaria', 'wheeze', 'headache'): tells a hypersensitivity "
+            "reaction from a non-allergic infusion reaction"
+        ),
+    )
 
     @property
     def serious_hypersensitivity(self) -> bool:

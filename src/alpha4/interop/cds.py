@@ -571,7 +571,8 @@ def gate_card(
 ) -> Card:
     """The summary card: gate, PML risk, what is due, every finding in one markdown list."""
     g = a.gate
-    decision = {Decision.STOP: "STOP", Decision.HOLD: "HOLD", Decision.GO: "GO"}[g.decision]
+    plain = {Decision.STOP: "STOP", Decision.HOLD: "HOLD", Decision.GO: "GO"}[g.decision]
+    decision = g.headline or plain  # "GO after the checklist" until the screening questions are answered
     what = "Natalizumab order" if order else "Natalizumab"
     reasons = ", ".join(CODES[r].title for r in g.reasons[:2]) + (" …" if len(g.reasons) > 2 else "")
     summary = f"{what}: {decision}" + (
@@ -585,6 +586,8 @@ def gate_card(
         lines.append(
             f"**PML risk:** {a.pml.qualifier}{a.pml.risk_per_1000} per 1,000 ({_md(a.pml.band)}; {_md(a.pml.table_title)})"
         )
+    elif "PML_CONFIRMED" in g.reasons:
+        lines.append("**PML risk:** not estimated: PML has been diagnosed")
     else:
         lines.append("**PML risk:** unknown (no usable anti-JCV antibody result)")
     due = [s for s in a.schedule if s.status.value in ("due", "overdue", "due_soon")]
@@ -616,7 +619,7 @@ def gate_card(
         for draft in (drafts if g.decision is Decision.STOP else ())
     ]
     return Card(
-        uuid=card_id(hook_instance, "GATE", decision),
+        uuid=card_id(hook_instance, "GATE", plain),
         summary=_summary(summary),
         detail="\n".join(lines),
         indicator=ind,

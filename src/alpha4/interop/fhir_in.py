@@ -1387,6 +1387,11 @@ class _Mapper:
                 grade=int(grade or 3),
                 onset_minutes=int(onset) if onset is not None else None,
                 description=_text(m.event) if _text(m.event) != kind.value else "",
+                manifestations=tuple(
+                    str(x.valueString)
+                    for x in m.extension or []
+                    if x.url == c.EXT + "reaction-manifestation" and x.valueString
+                ),
             )
             infusions[n] = infusions[n].model_copy(update={"reaction": reaction})
             return

@@ -596,6 +596,8 @@ def _infusion(b: _Builder, inf: Infusion) -> None:
     extensions = [ext("ctcae-grade", valueInteger=r.grade)]
     if r.onset_minutes is not None:
         extensions.append(ext("onset-minutes", valueInteger=r.onset_minutes))
+    # R4 AdverseEvent has no manifestation element; each recorded manifestation travels as an extension
+    extensions += [ext("reaction-manifestation", valueString=m) for m in r.manifestations]
     b.add(
         "AdverseEvent",
         f"{inf.id}-reaction",

@@ -8,6 +8,25 @@ profile, and reached through :mod:`alpha4.knowledge.profiles`.
 from __future__ import annotations
 
 from .base import fact
+from .label_sections import (
+    AITHAL_2011,
+    EU_CONTRAINDICATIONS,
+    EU_HYPERSENSITIVITY,
+    EU_INFECTIONS,
+    EU_LIVER,
+    EU_MRI_BASELINE,
+    EU_PLATELETS,
+    EU_POSOLOGY,
+    EU_PRIOR_THERAPY,
+    SENTINEL_2006,
+    US_ADMINISTRATION,
+    US_HERPES,
+    US_HYPERSENSITIVITY_RETREAT,
+    US_LIVER_INJURY,
+    US_MONOTHERAPY,
+    US_MRI_BEFORE_START,
+    US_PLATELETS,
+)
 from .sources import (
     ALPHA4_POLICY,
     CALABRESI_2007,
@@ -23,7 +42,6 @@ from .sources import (
     LIVER_HYS_LAW,
     RYERSON_2019,
     SEED_CD,
-    SEED_MS,
     STRATA_REEXPOSURE,
     STRATIFY_ASSAY,
     SWISSMEDIC_2016,
@@ -46,6 +64,7 @@ from .sources import (
     US_REMS_CHECKLIST,
     US_THROMBOCYTOPENIA,
     VARLEY_2025,
+    seed_ms,
 )
 
 # --- dose and interval ------------------------------------------------------------------------
@@ -116,12 +135,16 @@ REACTION_WINDOW_HOURS = fact(
     "infusion.reaction_window",
     2,
     US_HYPERSENSITIVITY,
-    SEED_MS,
+    seed_ms("These reactions mostly occur within 2 hours after the start of infusion."),
     unit="h",
     description="Infusion and hypersensitivity reactions mostly occur within 2 hours of the start",
 )
 INFUSION_REACTION_RATE_SEED = fact(
-    "infusion.reaction_rate.seed", 22, SEED_MS, unit="%", description="Infusion reactions, approximately"
+    "infusion.reaction_rate.seed",
+    22,
+    seed_ms("Special vigilance should be paid to infusion reactions (incidence rate of approximately 22%)"),
+    unit="%",
+    description="Infusion reactions, approximately",
 )
 INFUSION_REACTION_RATE_AFFIRM = fact(
     "infusion.reaction_rate.affirm",
@@ -129,7 +152,13 @@ INFUSION_REACTION_RATE_AFFIRM = fact(
     US_ADVERSE_REACTIONS,
 )
 ANAPHYLAXIS_RATE = fact(
-    "infusion.anaphylaxis_rate", "< 1% (AFFIRM 0.8% vs 0%)", US_HYPERSENSITIVITY, SEED_MS, unit="%"
+    "infusion.anaphylaxis_rate",
+    "< 1% (AFFIRM 0.8% vs 0%)",
+    US_HYPERSENSITIVITY,
+    seed_ms(
+        "hypersensitivity reactions (including severe systemic reactions such as anaphylaxis, with an incidence rate of <1%)"
+    ),
+    unit="%",
 )
 REEXPOSURE_GAP_DAYS = fact(
     "infusion.reexposure_gap",
@@ -155,14 +184,16 @@ ADULT_AGE_YEARS = fact(
     "population.adult_age",
     18,
     US_PEDIATRIC,
-    SEED_MS,
+    seed_ms("it is not recommended for use in pediatric patients."),
     unit="a",
     description="Not studied, not recommended below",
 )
 OLDER_ADULT_AGE_YEARS = fact(
     "population.older_adult_age",
     65,
-    SEED_MS,
+    seed_ms(
+        "There is insufficient data on the use of natalizumab in elderly patients (over 65 years of age), so careful evaluation should be conducted."
+    ),
     unit="a",
     description="Insufficient data at this age and over: evaluate carefully",
 )
@@ -193,14 +224,14 @@ PREGNANCY_NEONATAL_MONITORING = fact(
 PREGNANCY_CATEGORY_SEED = fact(
     "pregnancy.category_seed",
     "Category C (former US letter category); weigh benefit and risk",
-    SEED_MS,
+    seed_ms("Natalizumab is classified as a Category C drug for use during pregnancy."),
     US_PREGNANCY,
     note="The current US label uses the PLLR narrative without a letter category.",
 )
 LACTATION_ADVICE = fact(
     "lactation.advice",
     "Natalizumab is excreted in human milk: stop the drug or stop breastfeeding",
-    SEED_MS,
+    seed_ms("consideration should be given to discontinuing the drug or stopping breastfeeding."),
     US_LACTATION,
     EU_SMPC_PREGNANCY,
 )
@@ -324,15 +355,25 @@ ANTIBODY_PERSISTENT_GAP_DAYS = fact(
 ANTIBODY_TEST_INTERVAL_DAYS = fact(
     "antibody.test_interval",
     84,
-    SEED_MS,
-    US_IMMUNOGENICITY,
+    seed_ms("Antibody testing should be performed regularly during treatment (e.g., once every 12 weeks)"),
+    ALPHA4_POLICY,
     unit="d",
-    description="Test for anti-natalizumab antibodies every 12 weeks during treatment",
+    description=(
+        "Test for anti-natalizumab antibodies regularly during treatment, by default every 12 weeks "
+        "(seed 000_55df99c57c93e613.txt: 'Antibody testing should be performed regularly during treatment "
+        "(e.g., once every 12 weeks)'); a site policy, not a label requirement"
+    ),
+    note=(
+        "The US label (6.2 Immunogenicity) describes 12-weekly sampling in study MS1; it does not require "
+        "routine testing. A site may change this interval."
+    ),
 )
 ANTIBODY_PERSISTENT_RATE = fact(
     "antibody.persistent_rate",
     "about 6% persistent (9% any; 3% transient)",
-    SEED_MS,
+    seed_ms(
+        "Enhanced monitoring is required for patients with persistent positive anti-drug antibodies (accounting for approximately 6%)."
+    ),
     US_IMMUNOGENICITY,
     CALABRESI_2007,
 )
@@ -342,7 +383,7 @@ LAB_RETURN_TO_BASELINE_WEEKS = fact(
     "lab.return_to_baseline",
     16,
     US_LAB_EFFECTS,
-    SEED_MS,
+    seed_ms("usually returns to baseline levels within 16 weeks after drug discontinuation."),
     unit="wk",
     description="Raised lymphocytes, monocytes, eosinophils, basophils and nucleated red cells return to baseline within 16 weeks of the last dose",
 )
@@ -377,7 +418,7 @@ THROMBOCYTOPENIA_DEFAULT_BELOW = fact(
 ROUTINE_LAB_INTERVAL_MONTHS = fact(
     "lab.routine_interval",
     6,
-    SEED_MS,
+    seed_ms("Routine laboratory monitoring should include a complete blood count and liver function tests."),
     ALPHA4_POLICY,
     unit="mo",
     description="Routine complete blood count and liver function tests (site-configurable default)",
@@ -511,7 +552,9 @@ INTERFERON_COMBINATION = fact(
     "combination.interferon_beta",
     "Studied with interferon beta-1a (SENTINEL): effect maintained, clearance somewhat reduced, "
     "adverse events similar; the label indicates monotherapy",
-    SEED_MS,
+    seed_ms(
+        "When natalizumab is used in combination with interferon beta-1a, it can still maintain its therapeutic effect."
+    ),
     US_INDICATIONS,
 )
 AMINOSALICYLATES_ALLOWED = fact(
@@ -531,7 +574,9 @@ THROMBOCYTOPENIA_ACTION = fact(
 OTHER_MONITORING_SEED = fact(
     "monitoring.other_adverse_events",
     "Monitor for infections (especially pneumonia), depression including suicidal ideation, and cholelithiasis",
-    SEED_MS,
+    seed_ms(
+        "Other adverse events requiring monitoring include infections (especially pneumonia), depression (including suicidal ideation), and cholelithiasis."
+    ),
     US_ADVERSE_REACTIONS,
 )
 
@@ -553,4 +598,222 @@ TEST_GRACE_DAYS = fact(
         "A test or assessment falling due between visits can be done at the next infusion visit: it is "
         "'due' for one dosing interval (4 weeks) and overdue after that"
     ),
+)
+
+
+# --- clinical safety: label stops and holds (issue 12) -----------------------------------------
+ALP_ULN_MULTIPLE = fact(
+    "lab.liver.alp_uln_multiple",
+    2.0,
+    AITHAL_2011,
+    US_LIVER_INJURY,
+    description="Alkaline phosphatase at or above 2x ULN: laboratory evidence of (cholestatic) liver injury",
+)
+LIVER_INJURY_STOP = fact(
+    "lab.liver.discontinue",
+    "Discontinue in patients with jaundice or other evidence of significant liver injury (e.g., laboratory "
+    "evidence): jaundice, transaminases > 3x ULN with bilirubin > 2x ULN, or a serious liver injury",
+    US_LIVER_INJURY,
+    EU_LIVER,
+    LIVER_HYS_LAW,
+)
+LIVER_INJURY_HOLD = fact(
+    "lab.liver.hold",
+    "One sign of liver injury alone (transaminases > 3x ULN, bilirubin > 2x ULN, ALP >= 2x ULN, or a non-serious "
+    "hepatitis or liver injury reported): hold until the prescriber has judged whether it is significant",
+    US_LIVER_INJURY,
+    AITHAL_2011,
+    ALPHA4_POLICY,
+    description="Hold rather than stop on a single sign: the label leaves 'significant' to the prescriber",
+)
+THROMBOCYTOPENIA_SUSPECTED = fact(
+    "platelets.suspected",
+    "If thrombocytopenia is suspected, natalizumab should be discontinued: a low count, a reported "
+    "thrombocytopenia or bleeding signs hold the infusion for the prescriber",
+    US_PLATELETS,
+    EU_PLATELETS,
+)
+ITP_STOP = fact(
+    "platelets.itp_stop",
+    "Immune thrombocytopenia (ITP) diagnosed: discontinue natalizumab",
+    US_PLATELETS,
+    EU_PLATELETS,
+)
+HYPERSENSITIVITY_NO_RETREAT = fact(
+    "hypersensitivity.no_retreatment",
+    "Contraindicated after a hypersensitivity reaction to natalizumab, of any grade; patients who experience a "
+    "hypersensitivity reaction should not be re-treated",
+    US_HYPERSENSITIVITY_RETREAT,
+    EU_HYPERSENSITIVITY,
+    seed_ms(
+        "In case of severe hypersensitivity reactions, the drug should be discontinued immediately and must not be used again."
+    ),
+)
+HERPES_CNS_STOP = fact(
+    "infection.herpes.cns_or_eye",
+    "Herpes encephalitis or meningitis, or acute retinal necrosis: discontinue natalizumab and treat",
+    US_HERPES,
+    EU_INFECTIONS,
+)
+HERPES_UNCOMPLICATED_HOLD = fact(
+    "infection.herpes.uncomplicated",
+    "Uncomplicated (e.g. dermatomal) herpes zoster or simplex: treat; hold the infusion while it is active",
+    US_HERPES,
+    ALPHA4_POLICY,
+    note="The labels mandate discontinuation only for CNS or retinal disease; the hold while active is alpha4 policy.",
+)
+SENTINEL_COMBINATION = fact(
+    "combination.sentinel",
+    "SENTINEL: natalizumab added to interferon beta-1a reduced relapses; two patients on the combination developed PML",
+    SENTINEL_2006,
+    seed_ms(
+        "When natalizumab is used in combination with interferon beta-1a, it can still maintain its therapeutic effect."
+    ),
+)
+MALIGNANCY_EXCEPTION = fact(
+    "contraindication.malignancy",
+    "Known active malignancies are a contraindication, except basal cell carcinoma",
+    EU_CONTRAINDICATIONS,
+)
+PRIOR_THERAPY_IMMUNOCOMPROMISE = fact(
+    "contraindication.prior_therapy",
+    "Patients immunocompromised by earlier therapy (e.g. mitoxantrone, cyclophosphamide): check the blood count "
+    "(lymphocytes) before starting so that the immune effects of earlier therapy have resolved",
+    EU_CONTRAINDICATIONS,
+    EU_PRIOR_THERAPY,
+)
+PRODUCT_SWITCH = fact(
+    "product.switch",
+    "Tysabri and the biosimilar Tyruko (natalizumab-sztn) are both natalizumab: exposure adds up; anti-JCV "
+    "results from STRATIFY JCV DxSelect and ImmunoWELL are not interchangeable near the cut-offs",
+    US_DOSING,
+    VARLEY_2025,
+)
+CHECKLIST_AUTHORIZATION_AT_CHAIR = fact(
+    "rems.checklist.authorization",
+    "Step 1 of the Pre-infusion Patient Checklist: is the patient currently authorized? No: do not infuse. "
+    "Verifying it (TOUCH On-Line) is the infusion site's task and needs no prescriber clearance",
+    US_REMS_CHECKLIST,
+    US_REMS,
+)
+
+# --- profile-specific (reached through alpha4.knowledge.profiles) ------------------------------
+US_INTERFERON_EFFECT = fact(
+    "combination.interferon_beta.gate",
+    "hold",
+    US_MONOTHERAPY,
+    SENTINEL_2006,
+    profile="us",
+    description="The US label indicates monotherapy; combination with interferon beta holds for the prescriber",
+)
+EU_INTERFERON_EFFECT = fact(
+    "combination.interferon_beta.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: combination with other disease-modifying therapies is contraindicated",
+)
+US_COMBINATION_EFFECT = fact(
+    "combination.immunosuppressant.gate",
+    "hold",
+    US_MONOTHERAPY,
+    profile="us",
+    description="Not to be combined with immunosuppressants, immunomodulators or TNF inhibitors: hold",
+)
+EU_COMBINATION_EFFECT = fact(
+    "combination.immunosuppressant.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: current immunosuppressive therapy and other DMTs are contraindications",
+)
+US_MALIGNANCY_EFFECT = fact(
+    "contraindication.malignancy.gate",
+    "hold",
+    US_MONOTHERAPY,
+    ALPHA4_POLICY,
+    profile="us",
+    description="Active malignancy is not a US contraindication; it holds for the prescriber (immune status)",
+)
+EU_MALIGNANCY_EFFECT = fact(
+    "contraindication.malignancy.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: known active malignancy (except basal cell carcinoma) is a contraindication",
+)
+US_IMMUNOCOMPROMISE_EFFECT = fact(
+    "contraindication.immunocompromise.gate",
+    "hold",
+    US_CONTRAINDICATIONS,
+    profile="us",
+    description="Significantly compromised immunity: should not ordinarily be treated; hold for the prescriber",
+)
+EU_IMMUNOCOMPROMISE_EFFECT = fact(
+    "contraindication.immunocompromise.gate",
+    "stop",
+    EU_CONTRAINDICATIONS,
+    profile="eu",
+    description="EU SmPC 4.3: immunocompromised patients, including by prior therapy, are contraindicated",
+)
+US_OBSERVE_EVERY_INFUSION = fact(
+    "infusion.observe_every_infusion",
+    False,
+    US_OBSERVATION,
+    profile="us",
+    description="US: observe 1 hour after the first 12 infusions; then at clinical judgement if no hypersensitivity",
+)
+EU_OBSERVE_EVERY_INFUSION = fact(
+    "infusion.observe_every_infusion",
+    True,
+    EU_POSOLOGY,
+    profile="eu",
+    description="EU: observe during the infusion and for 1 hour after it, every time",
+)
+US_ROUTES = fact(
+    "dose.routes",
+    ("intravenous",),
+    US_ADMINISTRATION,
+    profile="us",
+    description="US: 300 mg intravenous infusion every 4 weeks",
+)
+EU_ROUTES = fact(
+    "dose.routes",
+    ("intravenous", "subcutaneous"),
+    EU_POSOLOGY,
+    profile="eu",
+    description="EU: 300 mg intravenous, or 300 mg subcutaneous as two 150 mg pre-filled syringes",
+)
+US_BASELINE_MRI_MONTHS = fact(
+    "mri.baseline_recency",
+    3,
+    US_MRI_BEFORE_START,
+    EU_MRI_BASELINE,
+    ALPHA4_POLICY,
+    unit="mo",
+    profile="us",
+    description="A baseline MRI no older than this before the first infusion",
+    note="The US label asks for an MRI before initiating without a recency; alpha4 applies the EU's 3 months.",
+)
+EU_BASELINE_MRI_MONTHS = fact(
+    "mri.baseline_recency",
+    3,
+    EU_MRI_BASELINE,
+    unit="mo",
+    profile="eu",
+    description="A recent MRI (usually within 3 months) as the reference before starting",
+)
+US_LYMPHOCYTES_BEFORE_START = fact(
+    "start.lymphocytes_after_prior_therapy",
+    False,
+    US_CONTRAINDICATIONS,
+    profile="us",
+    description="US: no lymphocyte count requirement before starting",
+)
+EU_LYMPHOCYTES_BEFORE_START = fact(
+    "start.lymphocytes_after_prior_therapy",
+    True,
+    EU_PRIOR_THERAPY,
+    profile="eu",
+    description="EU: after immunosuppressive therapy, a blood count with lymphocytes before starting",
 )

@@ -21,97 +21,100 @@ from __future__ import annotations
 
 import math
 
+from . import sources
 from .base import Evidence, Source, fact
-from .sources import CALABRESI_2007, SEED_MS, SWISS_PK, US_DOSING, US_IMMUNOGENICITY, US_PK
+from .sources import SEED_MS, SWISS_PK, US_DOSING, US_IMMUNOGENICITY, US_PK
 
 # --- sources only this module uses ------------------------------------------------------------
 LEXICOMP_PK = Source(
     "lexicomp-natalizumab",
-    "Natalizumab monograph (Lexicomp, via Drugs.com), last updated 19 Nov 2020",
-    "Pharmacokinetics: special populations note (US label wording)",
-    "https://www.drugs.com/ppa/natalizumab.html",
+    sources.US_LABEL.citation,
+    "12.3 Pharmacokinetics: specific populations (persistent antibodies ~3-fold clearance; "
+    "43% more body weight, 32% more clearance)",
+    sources.DAILYMED,
     Evidence.LABEL,
-    note="US label 12.3 covariate wording: antibodies ~3-fold; +43% weight -> +32% clearance.",
+    note="Label wording read as reproduced in the Lexicomp natalizumab monograph (docs/verified-facts.md).",
 )
 EU_SMPC_PK = Source(
     "eu-smpc-pk-cz",
-    "TYSABRI EU Summary of Product Characteristics (Czech-language copy)",
+    sources.EU_SMPC.citation,
     "5.2 Pharmacokinetic properties",
-    "https://medicinous.com/info/Tysabri-polocas-rozpadu-farmakokineticke-vlastnosti/kin95672",
+    sources.EMA_PRODUCT_INFORMATION,
     Evidence.LABEL,
+    note="Read on a Czech-language copy of the SmPC (docs/verified-facts.md).",
 )
 DRUGBANK_CROHNS = Source(
     "drugbank-natalizumab-copy",
-    "DrugBank DB00108 natalizumab summary (slide copy): MS and Crohn's disease PK values",
-    "Clearance, volume of distribution",
-    "https://slideplayer.com./amp/13142294",
+    sources.US_LABEL.citation,
+    "12.3 Pharmacokinetics: Crohn's disease (clearance 22 ± 22 mL/h; volume 5.2 ± 2.8 L)",
+    sources.DAILYMED,
     Evidence.TO_CHECK,
-    note="Secondary copy of the US label's Crohn's values (22 ± 22 mL/h; 5.2 ± 2.8 L): to check.",
+    note="The Crohn's values were read on a secondary copy of a DrugBank summary: to check against the label.",
 )
 MURALIDHARAN_2017 = Source(
     "muralidharan-2017",
     "Muralidharan KK et al. Population pharmacokinetics and target engagement of natalizumab "
-    "in patients with multiple sclerosis. J Clin Pharmacol 2017;57(8), doi:10.1002/jcph.894",
+    "in patients with multiple sclerosis. J Clin Pharmacol 2017;57(8)",
     "Abstract: model structure and covariates",
-    "https://zendy.io/title/10.1002/jcph.894",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
     note="Structure only; the typical values were not available in a stored source.",
+    doi="10.1002/jcph.894",
 )
 FOLEY_2019_SID_EID = Source(
     "foley-2019-sid-eid",
-    "Observational SID vs EID cohort of natalizumab concentration and α4-integrin occupancy "
-    "(PubMed 30939392)",
+    "Foley JF et al. 2019: natalizumab concentration and α4-integrin occupancy with standard vs extended "
+    "interval dosing (observational cohort)",
     "Abstract results: mean trough 35.7 vs 18.2 µg/mL; occupancy 87.4% vs 78.2%",
-    "https://tokyo-2-qrcode.vukou.com/30939392",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    pmid="30939392",
 )
 ZHOVTIS_RYERSON_2020 = Source(
     "zhovtis-ryerson-2020",
     "Zhovtis Ryerson L et al. Pharmacodynamics of natalizumab extended interval dosing in MS. "
-    "Neurol Neuroimmunol Neuroinflamm 2020;7(2):e672",
+    "Neurol Neuroimmunol Neuroinflamm 2020;7(2):e672 (PMCID PMC7057061)",
     "Abstract: 'therapeutic' trough thresholds 2.0 µg/mL and 50% saturation",
-    "https://pmc.ncbi.nlm.nih.gov/articles/PMC7057061",
+    "https://pmc.ncbi.nlm.nih.gov/articles/PMC7057061/",
     Evidence.PAPER,
 )
 NEXT_MS_2024 = Source(
     "next-ms-2024",
     "Toorop AA et al. Prospective trial of natalizumab personalised extended interval dosing by "
-    "therapeutic drug monitoring in RRMS (NEXT-MS). "
+    "therapeutic drug monitoring in relapsing-remitting multiple sclerosis (NEXT-MS). "
     "J Neurol Neurosurg Psychiatry 2024;95(5):392-400",
     "Methods: EID10 target trough 10 µg/mL, exploratory EID5 5 µg/mL; adults with ≥6 infusions",
-    "http://www.pubmed.gov/37963723/",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    pmid="37963723",
 )
 VAN_KEMPEN_2020 = Source(
     "van-kempen-2020",
     "van Kempen ZLE et al. Personalized extended interval dosing of natalizumab in MS: "
     "a prospective multicenter trial. Neurology 2020;95(6):e745-e754",
     "Participants: no disease activity in the year before enrolment",
-    "http://www.pubmed.gov/32690785/",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    pmid="32690785",
 )
 NOVA_2022 = Source(
     "nova-2022",
     "Foley JF et al. NOVA: every-6-week vs every-4-week natalizumab. Lancet Neurol 2022;21:608-619",
     "Inclusion: stable on every-4-week dosing ≥12 months without relapse, no enhancing lesions",
-    "https://jnnp.bmj.com/content/93/9/e2.91",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    pmid="35483387",
 )
 VAN_DEN_BERG_2025 = Source(
     "van-den-berg-2025",
-    "van den Berg SPH et al. Pharmacokinetic model-informed precision dosing of natalizumab in MS. "
-    "CPT Pharmacometrics Syst Pharmacol 2025, doi:10.1002/psp4.70014",
+    "van den Berg SPH et al. Pharmacokinetic model-informed precision dosing of natalizumab in multiple sclerosis. "
+    "CPT Pharmacometrics Syst Pharmacol 2025",
     "Abstract: Bayesian estimates from weight and two troughs; 10 and 5 µg/mL targets",
-    "https://m.booksci.cn/literature/143662980.htm",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    doi="10.1002/psp4.70014",
 )
 VOLLMER_2004 = Source(
     "vollmer-2004",
     "Vollmer TL et al. Open-label safety and drug interaction study of natalizumab with "
     "interferon beta-1a. Mult Scler 2004;10(5):511-520",
     "Abstract: concentrations 'somewhat elevated', differences small, unlikely clinically relevant",
-    "https://scilit.com/publications/d8a08e37b4f19765a0bbf7bc7719dbb6",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    doi="10.1191/1352458504ms1084oa",
 )
 PK_POLICY = Source(
     "alpha4-pk-policy",
@@ -282,13 +285,6 @@ ANTIBODY_CLEARANCE_FACTOR_EU = fact(
     unit="1",
     profile="eu",
     description="Clearance multiplier with persistent anti-natalizumab antibodies (EU: ~2.45-fold)",
-)
-ANTIBODY_PERSISTENT_WEEKS_APART = fact(
-    "pk.antibody_persistent_weeks_apart",
-    6.0,
-    CALABRESI_2007,
-    unit="wk",
-    description="Persistently positive: antibodies at two or more time points ≥6 weeks apart",
 )
 INTERFERON_CLEARANCE_FACTOR = fact(
     "pk.interferon_clearance_factor",

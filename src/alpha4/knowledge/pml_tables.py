@@ -62,7 +62,8 @@ class PmlTable:
     @property
     def last_month(self) -> int:
         last = self.bands[-1].last
-        assert last is not None
+        if last is None:
+            raise ValueError(f"PML table {self.id} has an open-ended last band")
         return last
 
 
@@ -113,7 +114,7 @@ BERGER_FOX = fact(
     ),
     BERGER_FOX_2016,
     unit="per 1000 patients",
-    description="Default PML risk table (verified; UpToDate graphic 55637 reproducing Berger & Fox 2016).",
+    description="Default PML risk table (Berger & Fox 2016; cells checked on a reproduction, docs/verified-facts.md).",
 )
 
 HO_SMPC = fact(

@@ -69,6 +69,14 @@ class Profile:
     additional_pml_tables: tuple[Fact[PmlTable], ...]
     rems_authorization: bool  # the TOUCH authorization cycle applies
     reassessment_interval_months: Fact[int]
+    interferon_combination_gate: Fact[str]  # "hold" or "stop"
+    immunosuppressant_combination_gate: Fact[str]
+    malignancy_gate: Fact[str]
+    immunocompromise_gate: Fact[str]
+    observe_every_infusion: Fact[bool]
+    routes: Fact[tuple[str, ...]]
+    baseline_mri_months: Fact[int]
+    lymphocytes_before_start: Fact[bool]
 
 
 US = Profile(
@@ -82,6 +90,14 @@ US = Profile(
     additional_pml_tables=(),
     rems_authorization=True,
     reassessment_interval_months=label.TOUCH_ASSESSMENT_INTERVAL_MONTHS,
+    interferon_combination_gate=label.US_INTERFERON_EFFECT,
+    immunosuppressant_combination_gate=label.US_COMBINATION_EFFECT,
+    malignancy_gate=label.US_MALIGNANCY_EFFECT,
+    immunocompromise_gate=label.US_IMMUNOCOMPROMISE_EFFECT,
+    observe_every_infusion=label.US_OBSERVE_EVERY_INFUSION,
+    routes=label.US_ROUTES,
+    baseline_mri_months=label.US_BASELINE_MRI_MONTHS,
+    lymphocytes_before_start=label.US_LYMPHOCYTES_BEFORE_START,
 )
 
 EU = Profile(
@@ -95,6 +111,14 @@ EU = Profile(
     additional_pml_tables=(HO_SMPC,),
     rems_authorization=False,
     reassessment_interval_months=label.EU_REASSESSMENT_MONTHS,
+    interferon_combination_gate=label.EU_INTERFERON_EFFECT,
+    immunosuppressant_combination_gate=label.EU_COMBINATION_EFFECT,
+    malignancy_gate=label.EU_MALIGNANCY_EFFECT,
+    immunocompromise_gate=label.EU_IMMUNOCOMPROMISE_EFFECT,
+    observe_every_infusion=label.EU_OBSERVE_EVERY_INFUSION,
+    routes=label.EU_ROUTES,
+    baseline_mri_months=label.EU_BASELINE_MRI_MONTHS,
+    lymphocytes_before_start=label.EU_LYMPHOCYTES_BEFORE_START,
 )
 
 PROFILES: dict[str, Profile] = {"us": US, "eu": EU}

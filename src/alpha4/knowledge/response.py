@@ -10,7 +10,8 @@ names :data:`RESPONSE_POLICY` and says why; ``docs/response.md`` explains each.
 from __future__ import annotations
 
 from .base import Evidence, Source, fact
-from .sources import SEED_CD, SEED_MS
+from .pk import NOVA_2022 as PK_NOVA_2022
+from .sources import seed_cd, seed_ms
 
 # --- sources ----------------------------------------------------------------------------------
 RESPONSE_POLICY = Source(
@@ -18,137 +19,142 @@ RESPONSE_POLICY = Source(
     "alpha4 treatment-response policy (a site may change it; see docs/response.md)",
     evidence=Evidence.POLICY,
 )
+POLMAN_2006 = Source(
+    "polman-2006",
+    "Polman CH et al. A randomized, placebo-controlled trial of natalizumab for relapsing multiple sclerosis "
+    "(AFFIRM). N Engl J Med 2006;354(9):899-910",
+    evidence=Evidence.PAPER,
+    doi="10.1056/NEJMoa044397",
+)
 AFFIRM_PROGRESSION = Source(
     "affirm-sustained-progression",
-    "Polman CH et al. NEJM 2006;354:899 (AFFIRM): sustained disability progression, as tabulated in "
-    "Neurol Res Int 2011:195831",
-    "Table 1 note: >=1.0 EDSS increase from a baseline >=1.0, or >=1.5 from a baseline of 0, sustained for 12 weeks",
-    "https://www.hindawi.com/journals/nri/2011/195831/tab1",
-    Evidence.PAPER,
+    POLMAN_2006.citation,
+    "Sustained disability progression: >=1.0 EDSS increase from a baseline >=1.0, or >=1.5 from a baseline of 0, "
+    "sustained for 12 weeks",
+    evidence=Evidence.PAPER,
+    note="Definition read as tabulated in a review (Neurol Res Int 2011, Table 1); see docs/verified-facts.md.",
+    doi=POLMAN_2006.doi,
 )
 EDSS_HIGH_BASELINE = Source(
     "jnnp-edss-progression",
-    "J Neurol Neurosurg Psychiatry (pooled progressive-MS trial cohort), EDSS progression definition after Tur et al.",
-    "Table 1 note: +1.0 from a baseline <=5.5, +0.5 from a baseline >5.5, confirmed at 3 months, "
-    "excluding visits within 30 days of an attack",
-    "https://jnnp.bmj.com/highwire/markup/212859/expansion",
-    Evidence.PAPER,
+    "alpha4 treatment-response policy: EDSS worsening of +0.5 from a baseline above 5.5, confirmed at 3 months, "
+    "no score within 30 days after a relapse (a common trial definition)",
+    evidence=Evidence.POLICY,
+    note="Read in a J Neurol Neurosurg Psychiatry table whose article could not be identified "
+    "(docs/verified-facts.md: unconfirmed).",
 )
 STRIVE_2019 = Source(
     "strive-2019",
-    "Perumal J et al. BMC Neurol 2019;19:116 (STRIVE, natalizumab in early RRMS, 2-year interim analysis)",
+    "Perumal J et al. Outcomes of natalizumab treatment within 3 years of relapsing-remitting multiple sclerosis "
+    "diagnosis: a prespecified 2-year interim analysis of STRIVE. BMC Neurol 2019;19:116",
     "Methods: NEDA = no 24-week confirmed EDSS worsening, no relapses, no Gd+ and no new/newly enlarging T2 lesions",
-    "https://pmc.ncbi.nlm.nih.gov/articles/PMC6555913",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    doi="10.1186/s12883-019-1337-z",
+    pmid="31176355",
 )
 HAVRDOVA_2018 = Source(
     "havrdova-2018",
-    "Havrdova E et al. Mult Scler J Exp Transl Clin 2018;4(1):2055217318760642: NEDA analysed by epochs with re-baselining",
+    "Havrdova E et al. Mult Scler J Exp Transl Clin 2018;4(1):2055217318760642: NEDA analysed by epochs with "
+    "re-baselining",
     "Abstract",
-    "http://multiple-sclerosis-research.blogspot.com/2018/03/neda-after-ocrelizumab.html",
-    Evidence.PAPER,
-    note="Abstract read as reproduced on the MS-Research blog.",
+    evidence=Evidence.TO_CHECK,
+    note="Abstract read as reproduced on a blog; DOI/PMID not confirmed (docs/verified-facts.md).",
 )
 GIOVANNONI_REBASELINE = Source(
     "giovannoni-2017-rebaseline",
-    "Giovannoni G. 'The need to rebaseline when using NEDA' (MS-Research blog, Sep 2017)",
-    "For most maintenance DMTs a 6-month re-baseline is appropriate",
-    "http://multiple-sclerosis-research.blogspot.com/2017/09/researchspeak-how-does-ocrelizumab-do.html",
-    Evidence.TO_CHECK,
-    note="Expert opinion, not peer-reviewed; supports the 6-month choice, which alpha4 states as policy.",
+    "alpha4 treatment-response policy: re-baseline MRI activity 6 months after the first infusion",
+    evidence=Evidence.POLICY,
+    note="Expert opinion (Giovannoni G, 'The need to rebaseline when using NEDA', MS-Research blog, Sep 2017), "
+    "not peer-reviewed; listed in docs/verified-facts.md as unconfirmed.",
 )
 AFFIRM_ARR = Source(
     "affirm-arr",
-    "Polman CH et al. NEJM 2006;354:899 (AFFIRM), annualised relapse rate over 2 years",
-    "as tabulated in PMC1936307 Table 3",
-    "https://pmc.ncbi.nlm.nih.gov/articles/PMC1936307/table/tbl3",
-    Evidence.PAPER,
+    POLMAN_2006.citation,
+    "Annualised relapse rate over 2 years",
+    evidence=Evidence.PAPER,
+    note="Values read as tabulated in PMC1936307 Table 3 (docs/verified-facts.md).",
+    doi=POLMAN_2006.doi,
 )
 AFFIRM_ARR_METHOD = Source(
     "affirm-onset-of-efficacy",
-    "TYSABRI HCP site: AFFIRM post hoc onset-of-efficacy analysis (Biogen)",
-    "footnotes: ARR = total relapses / total person-years observed; relapse definition",
-    "https://tysabrihcp.com/en_us/home/clinical-trials/onset-of-efficacy.html",
-    Evidence.PAPER,
-    note="Manufacturer's summary of a post hoc analysis.",
+    "alpha4 treatment-response policy: ARR = relapses / person-years observed, as in AFFIRM",
+    evidence=Evidence.POLICY,
+    note="The AFFIRM definition was read in the manufacturer's summary of a post hoc analysis "
+    "(docs/verified-facts.md: unconfirmed against the trial report).",
 )
 AFFIRM_MRI = Source(
     "miller-2007",
-    "Miller DH et al. Neurology 2007;68:1390 (AFFIRM MRI results, PMID 17452584)",
+    "Miller DH et al. Neurology 2007;68:1390 (AFFIRM MRI results)",
     "Abstract",
-    "https://pubmed.ncbi.nlm.nih.gov/17452584",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    pmid="17452584",
 )
 RESTORE_2014 = Source(
     "restore-2014",
-    "Fox RJ et al. Neurology 2014;82:1491-8 (RESTORE: 24-week natalizumab treatment interruption)",
+    "Fox RJ et al. Neurology 2014;82:1491-1498 (RESTORE: 24-week natalizumab treatment interruption)",
     "Results",
-    "https://www.ncbi.nlm.nih.gov/pubmed/24682966",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    pmid="24682966",
 )
 TYSEDMUS_2016 = Source(
     "tysedmus-2016",
-    "TYSEDMUS French post-marketing cohort: disease activity within 12 months after natalizumab discontinuation "
-    "(Neurol Neuroimmunol Neuroinflamm 2016, PMC5087255)",
+    "Papeix C et al. Risk of relapse after natalizumab withdrawal: results from the French TYSEDMUS cohort. "
+    "Neurol Neuroimmunol Neuroinflamm 2016;3(6):e297",
     "Results",
-    "https://pmc.ncbi.nlm.nih.gov/articles/PMC5087255",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    doi="10.1212/NXI.0000000000000297",
 )
 REBOUND_CASES_2017 = Source(
     "rebound-cases-2017",
-    "Brain Behav 2017;7(4):e00671: catastrophic outcome of patients with a rebound after natalizumab discontinuation",
+    "Catastrophic outcome of patients with a rebound after natalizumab treatment discontinuation. "
+    "Brain Behav 2017;7(4):e00671",
     "Results (4 patients)",
-    "http://pubmedcentralcanada.ca/pmcc/articles/PMC5390845/",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    doi="10.1002/brb3.671",
 )
-NOVA_2022 = Source(
-    "nova-2022",
-    "Foley JF et al. Lancet Neurol 2022;21:608-619 (NOVA: every 6 vs every 4 weeks, PMID 35483387)",
-    "Primary results",
-    "https://jnnp.bmj.com/content/93/9/e2.91",
-    Evidence.PAPER,
-)
+NOVA_2022 = PK_NOVA_2022.at("Primary results")
 ENCORE_2007 = Source(
     "encore-2007",
-    "Targan SR et al. Gastroenterology 2007;132:1672 (ENCORE, natalizumab in Crohn's disease, PMID 17484865)",
+    "Targan SR et al. Gastroenterology 2007;132:1672 (ENCORE, natalizumab in Crohn's disease)",
     "Endpoints: response = CDAI fall >= 70; remission = CDAI < 150",
-    "https://www.ncbi.nlm.nih.gov/pubmed/17484865",
-    Evidence.PAPER,
+    evidence=Evidence.PAPER,
+    pmid="17484865",
 )
 CDAI_BEST_1976 = Source(
     "cdai-best-1976",
-    "Best WR et al. Gastroenterology 1976;70:439 (Crohn's Disease Activity Index), weights and bands as given by "
-    "the Merck Manual CDAI calculator",
+    "Best WR et al. Gastroenterology 1976;70:439 (Crohn's Disease Activity Index, National Cooperative Crohn's "
+    "Disease Study)",
     "item weights; bands <150 remission, 150-220, 221-450, >450",
-    "https://www.merckmanuals.com/medical-calculators/CDAI.htm",
-    Evidence.PAPER,
+    evidence=Evidence.TO_CHECK,
+    note="Weights and bands read on a clinical calculator page; DOI/PMID not confirmed (docs/verified-facts.md).",
 )
 CDAI_FORMULA = Source(
     "cdai-formula-codingace",
-    "CDAI formula as published by an online calculator (codingace.net)",
-    "Formula used: 8 weighted weekly components; response = fall of >= 70 or >= 100",
-    "https://codingace.net/medical/crohn_disease_activity_index.html",
-    Evidence.TO_CHECK,
-    note="A secondary calculator page; its worked examples do not add up and are not used.",
+    "alpha4 treatment-response policy: CDAI-100 (a fall of >= 100) as the stricter response definition",
+    evidence=Evidence.POLICY,
+    note="Read on an online calculator page; the trial reports that use CDAI-100 were not retrieved "
+    "(docs/verified-facts.md: unconfirmed).",
 )
 HBI_1980 = Source(
     "hbi-1980",
-    "Harvey RF, Bradshaw JM. Lancet 1980;1:514 (Harvey-Bradshaw Index), as given by IG-IBD scores",
+    "Harvey RF, Bradshaw JM. Lancet 1980;1:514 (Harvey-Bradshaw Index)",
     "items, bands and response",
-    "https://www.igibdscores.it/en/info-hbi.html",
-    Evidence.PAPER,
+    evidence=Evidence.TO_CHECK,
+    note="Items and bands read on a scoring-society page; DOI/PMID not confirmed (docs/verified-facts.md).",
 )
 VOS_2009 = Source(
     "vos-2009",
-    "Vos ACW et al. IBD Monitor 2009;10:43: management of lack and loss of response to anti-TNF",
-    url="https://researchinformation.umcutrecht.nl/en/publications/management-of-lack-and-loss-of-response-to-anti-tumor-necrosis-fa",
-    evidence=Evidence.PAPER,
+    "Vos ACW et al. Management of lack and loss of response to anti-tumor necrosis factor therapy. "
+    "IBD Monitor 2009;10:43",
+    evidence=Evidence.TO_CHECK,
+    note="Read on the authors' institutional repository; the journal is not indexed with a DOI/PMID.",
 )
 BEN_HORIN_2011 = Source(
     "ben-horin-2011",
-    "Ben-Horin S, Chowers Y. Aliment Pharmacol Ther 2011: loss of response to anti-TNF treatments in Crohn's disease",
-    url="https://cris.tau.ac.il/en/publications/review-article-loss-of-response-to-anti-tnf-treatments-in-crohns-",
-    evidence=Evidence.PAPER,
+    "Ben-Horin S, Chowers Y. Review article: loss of response to anti-TNF treatments in Crohn's disease. "
+    "Aliment Pharmacol Ther 2011",
+    evidence=Evidence.TO_CHECK,
+    note="Read on the authors' institutional repository; DOI/PMID not confirmed (docs/verified-facts.md).",
 )
 
 # --- multiple sclerosis: relapse rate ---------------------------------------------------------
@@ -191,7 +197,14 @@ AFFIRM_MRI_EFFECT = fact(
 SEED_PROMISE_MS = fact(
     "response.ms.seed_promise",
     "Fewer clinical relapses, more patients relapse-free, fewer new/enlarged T2 and Gd-enhancing lesions",
-    SEED_MS,
+    seed_ms(
+        "In clinical trials, this drug significantly reduced the clinical relapse rate in patients with relapsing "
+        "multiple sclerosis and increased the proportion of patients without relapses."
+    ),
+    seed_ms(
+        "Magnetic Resonance Imaging (MRI) assessments showed that the drug effectively reduced the number of new or "
+        "enlarged T2 hyperintense lesions and gadolinium-enhancing lesions."
+    ),
     description="What the user's source document promises in MS (what the response rules check)",
 )
 
@@ -442,7 +455,10 @@ HBI_REMISSION_BELOW = fact(
 SEED_PROMISE_CD = fact(
     "response.cd.seed_promise",
     "A chance at remission in Crohn's disease unresponsive to anti-TNF therapy",
-    SEED_CD,
+    seed_cd(
+        "Explore how natalizumab is providing relief for Crohn's patients who haven't responded to traditional "
+        "anti-TNF therapies, offering a chance at remission and improved quality of life."
+    ),
     description="What the user's source document promises in Crohn's disease",
 )
 ANTI_TNF_FAILURE_LITERATURE = fact(

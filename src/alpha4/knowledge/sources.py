@@ -1,208 +1,296 @@
-"""The documents alpha4's clinical knowledge comes from.
+"""The documents alpha4's clinical knowledge comes from, cited canonically.
 
-URLs are the public copies the facts were read from (see ``../shared/knowledge``);
-labels change, so each source names the revision it was read at.
+Every source names the document itself: a paper by authors, journal, year, volume:pages and
+DOI or PMID; a regulator's document by issuer, title, revision and section, at the
+regulator's own address (DailyMed for the US label, the EMA for the EU SmPC, REMS@FDA for
+TOUCH). Where a fact was read on a copy (a mirror, a monograph, a laboratory catalogue),
+``docs/verified-facts.md`` says so; the citation here stays canonical.
+``tests/knowledge/test_citations.py`` holds every source to that rule.
 """
 
 from __future__ import annotations
 
-from .base import Evidence, Source
+from .base import Evidence, Source, is_canonical_url, url_host
 
-DAILYMED = (
-    "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?"
-    "setid=c5fdde91-1989-4dd2-9129-4f3323ea2962&audience=professional"
+DAILYMED = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=c5fdde91-1989-4dd2-9129-4f3323ea2962"
+EMA_PRODUCT_INFORMATION = (
+    "https://www.ema.europa.eu/en/documents/product-information/tysabri-epar-product-information_en.pdf"
 )
+REMS_TOUCH = "https://www.accessdata.fda.gov/scripts/cder/rems/index.cfm?event=IndvRemsDetails.page&REMS=63"
 
 US_LABEL = Source(
     "us-label",
-    "TYSABRI (natalizumab) US Prescribing Information, revised 10/2023 (5.8 3/2025)",
+    "TYSABRI (natalizumab) US Prescribing Information, Biogen Inc. (FDA-approved labeling on DailyMed), "
+    "revised 10/2023; Warnings and Precautions 5.8 revised 3/2025",
     url=DAILYMED,
+)
+EU_SMPC = Source(
+    "eu-smpc",
+    "TYSABRI (natalizumab) EU Summary of Product Characteristics, EMA EPAR product information Annex I "
+    "(Biogen Netherlands B.V., EU/1/06/346)",
+    url=EMA_PRODUCT_INFORMATION,
 )
 
 
-def us_label(section: str, url: str = DAILYMED) -> Source:
-    """The US prescribing information at one section."""
-    return Source(f"us-label:{section}", US_LABEL.citation, section, url, Evidence.LABEL)
+def _canonical(url: str, default: str, what: str) -> str:
+    """``url`` if it is a canonical address, else a clear error (a label is never cited by a copy)."""
+    if not url:
+        return default
+    if not is_canonical_url(url):
+        raise ValueError(
+            f"{what} must be cited at the regulator's own address, not {url_host(url) or url}; "
+            "record where it was read in docs/verified-facts.md"
+        )
+    return url
 
 
-def eu_smpc(section: str, url: str = "https://medicines.org.uk/emc/product/12443/smpc/print") -> Source:
-    """The EU Summary of Product Characteristics at one section."""
+def us_label(section: str, url: str = DAILYMED, *, key: str = "") -> Source:
+    """The US prescribing information at one section (by number only where the number is confirmed).
+
+    ``key`` keeps an existing source id stable when its section text is corrected.
+
+    >>> us_label("8.1 Pregnancy").describe().endswith("revised 3/2025, 8.1 Pregnancy")
+    True
+    """
     return Source(
-        f"eu-smpc:{section}",
-        "TYSABRI 300 mg concentrate, EU Summary of Product Characteristics",
+        f"us-label:{key or section}",
+        US_LABEL.citation,
         section,
-        url,
+        _canonical(url, DAILYMED, "the US label"),
         Evidence.LABEL,
     )
 
 
-US_BOXED_WARNING = us_label("Boxed warning; 5.1 Progressive multifocal leukoencephalopathy")
-US_INDICATIONS = us_label("1 Indications and usage")
-US_DOSING = us_label("2 Dosage and administration", "https://www.drugs.com/dosage/tysabri.html")
+def eu_smpc(section: str, url: str = EMA_PRODUCT_INFORMATION, *, key: str = "") -> Source:
+    """The EU Summary of Product Characteristics at one section (EMA product information or the eMC)."""
+    return Source(
+        f"eu-smpc:{key or section}",
+        EU_SMPC.citation,
+        section,
+        _canonical(url, EMA_PRODUCT_INFORMATION, "the EU SmPC"),
+        Evidence.LABEL,
+    )
+
+
+US_BOXED_WARNING = us_label(
+    "Boxed Warning; 5.1 Progressive Multifocal Leukoencephalopathy",
+    key="Boxed warning; 5.1 Progressive multifocal leukoencephalopathy",
+)
+US_INDICATIONS = us_label("1 Indications and Usage", key="1 Indications and usage")
+US_DOSING = us_label("2 Dosage and Administration", key="2 Dosage and administration")
 US_OBSERVATION = us_label(
-    "2.3 Administration (10/2023)", "https://www.tysabrihcp.com/en_us/home/therapy/dosing.html"
+    "Dosage and Administration: Administration (observation after the infusion)",
+    key="2.3 Administration (10/2023)",
 )
-US_CROHNS_DOSING = us_label("2.2 Crohn's disease", "https://www.drugs.com/dosage/tysabri.html")
-US_CONTRAINDICATIONS = us_label("4 Contraindications", "https://scholarsinmedicine.com/resources/drugs/283")
+US_CROHNS_DOSING = us_label("Dosage and Administration: Crohn's Disease", key="2.2 Crohn's disease")
+US_CONTRAINDICATIONS = us_label("4 Contraindications")
 US_HYPERSENSITIVITY = us_label(
-    "5.3 Hypersensitivity/antibody formation",
-    "https://www.tysabrihcp.com/en_us/home/safety/more-safety-info.html",
+    "Warnings and Precautions: Hypersensitivity/Antibody Formation",
+    key="5.3 Hypersensitivity/antibody formation",
 )
-US_IMMUNOSUPPRESSION = us_label("5.4 Immunosuppression/infections", DAILYMED)
-US_HEPATOTOXICITY = us_label(
-    "5.5 Hepatotoxicity", "http://genericspatent.blogspot.com/2008/02/fda-medwatch-tysabri-natalizumab.html"
+US_IMMUNOSUPPRESSION = us_label(
+    "Warnings and Precautions: Immunosuppression/Infections", key="5.4 Immunosuppression/infections"
 )
-US_THROMBOCYTOPENIA = us_label("5.7 Thrombocytopenia", DAILYMED)
+US_HEPATOTOXICITY = us_label("Warnings and Precautions: Hepatotoxicity", key="5.5 Hepatotoxicity")
+US_THROMBOCYTOPENIA = us_label("Warnings and Precautions: Thrombocytopenia", key="5.7 Thrombocytopenia")
 US_LAB_EFFECTS = us_label(
-    "5.8 Laboratory test abnormalities; 12.2",
-    "https://www.tysabrihcp.com/en_us/home/pharmacokinetics/pharmacokinetics-residual-effects.html",
+    "Warnings and Precautions: Laboratory Test Abnormalities; 12.2 Pharmacodynamics",
+    key="5.8 Laboratory test abnormalities; 12.2",
 )
 US_ADVERSE_REACTIONS = us_label(
-    "6.1 Clinical trials experience (AFFIRM)",
-    "https://www.tysabrihcp.com/en_us/home/efficacy-safety/adverse-reactions.html",
+    "6 Adverse Reactions: Clinical Trials Experience (AFFIRM)", key="6.1 Clinical trials experience (AFFIRM)"
 )
-US_IMMUNOGENICITY = us_label("6.2 Immunogenicity", "https://medlibrary.org/lib/rx/meds/tysabri-3/page/4/")
-US_PREGNANCY = us_label("8.1 Pregnancy", "https://www.drugs.com/pregnancy/natalizumab.html")
-US_LACTATION = us_label("8.2 Lactation", "https://www.drugs.com/pregnancy/natalizumab.html")
-US_PEDIATRIC = us_label(
-    "8.4 Pediatric use", "https://reference.medscape.com/drug/tysabri-tyruko-natalizumab-343085"
-)
-US_GERIATRIC = us_label("8.5 Geriatric use", DAILYMED)
-US_PK = us_label("12.3 Pharmacokinetics", "https://www.tysabrihcp.com/en_us/home/pharmacokinetics.html")
+US_IMMUNOGENICITY = us_label("6 Adverse Reactions: Immunogenicity", key="6.2 Immunogenicity")
+US_PREGNANCY = us_label("8.1 Pregnancy")
+US_LACTATION = us_label("8.2 Lactation")
+US_PEDIATRIC = us_label("8.4 Pediatric Use", key="8.4 Pediatric use")
+US_GERIATRIC = us_label("8.5 Geriatric Use", key="8.5 Geriatric use")
+US_PK = us_label("12.3 Pharmacokinetics")
 US_REMS = Source(
     "us-rems-touch",
-    "TOUCH Prescribing Program (TYSABRI REMS), FDA REMS@FDA entry REMS=63, 09/01/2023",
+    "TYSABRI REMS (TOUCH Prescribing Program), FDA REMS@FDA entry REMS=63, REMS last modified 09/01/2023",
     "Prescriber and infusion-site requirements",
-    "https://www.accessdata.fda.gov/scripts/cder/rems/index.cfm?event=IndvRemsDetails.page&REMS=63",
+    REMS_TOUCH,
     Evidence.REGULATOR,
 )
 US_REMS_CHECKLIST = Source(
     "us-rems-checklist",
-    "TOUCH Pre-infusion Patient Checklist (version 6/1/2013)",
+    "TOUCH Prescribing Program Pre-infusion Patient Checklist, TYSABRI REMS materials "
+    "(FDA REMS@FDA entry REMS=63; checklist version 6/1/2013)",
     "Step 1 authorization; patient screening questions",
-    "https://info.5y1.org/new-infusion-for-crohn-s-disease_1_fd9162.html",
+    REMS_TOUCH,
     Evidence.REGULATOR,
     note="Topics verified; the exact question wording is not reproduced.",
 )
 FDA_DSC_2012 = Source(
     "fda-dsc-2012",
-    "FDA Drug Safety Communication, 20 Jan 2012: new risk factor for PML with Tysabri",
+    "US Food and Drug Administration. FDA Drug Safety Communication: New risk factor for progressive "
+    "multifocal leukoencephalopathy (PML) associated with Tysabri (natalizumab), 20 January 2012",
     url="https://www.fda.gov/drugs/drug-safety-and-availability/fda-drug-safety-communication-new-risk-factor-progressive-multifocal-leukoencephalopathy-pml",
     evidence=Evidence.REGULATOR,
 )
 
-EU_SMPC_PML = eu_smpc("4.4 Special warnings: PML", "https://sit.mimsdev.com/singapore/drug/info/tysabri")
-EU_SMPC_INDICATIONS = eu_smpc(
-    "4.1 Therapeutic indications", "https://docslib.org/doc/12634509/tysabri-inn-natalizumab"
+EU_SMPC_PML = eu_smpc(
+    "4.4 Special warnings and precautions for use: progressive multifocal leukoencephalopathy",
+    key="4.4 Special warnings: PML",
 )
-EU_SMPC_PREGNANCY = eu_smpc(
-    "4.6 Fertility, pregnancy and lactation",
-    "https://uat.mimsdev.com/thailand/drug/info/tysabri/use-in-pregnancy-lactation",
-)
+EU_SMPC_INDICATIONS = eu_smpc("4.1 Therapeutic indications")
+EU_SMPC_PREGNANCY = eu_smpc("4.6 Fertility, pregnancy and lactation")
 EU_SMPC_INFECTIONS = eu_smpc(
-    "4.4 Special warnings: other opportunistic infections",
-    "https://sit.mimsdev.com/singapore/drug/info/tysabri",
+    "4.4 Special warnings and precautions for use: other opportunistic infections",
+    key="4.4 Special warnings: other opportunistic infections",
 )
 EMA_PRAC_2016 = Source(
     "ema-prac-2016",
-    "EMA/PRAC 2016: updated recommendations to minimise the risk of PML with Tysabri",
-    url="https://viglya.com/ema-confirms-recommendations-to-minimise-risk-of-brain-infection-pml-with-tysabri/",
-    evidence=Evidence.REGULATOR,
+    "European Medicines Agency. Tysabri: Article 20 referral, review of the risk of PML completed 25 February 2016 "
+    '("EMA confirms recommendations to minimise risk of brain infection PML with Tysabri")',
+    "Overview",
+    "https://www.ema.europa.eu/en/medicines/human/referrals/tysabri",
+    Evidence.REGULATOR,
 )
 SWISSMEDIC_2016 = Source(
     "swissmedic-dhpc-2016",
-    "Swissmedic DHPC 22.09.2016: Tysabri, PML risk and the anti-JCV antibody index",
-    url="https://compendium.ch/news/10312",
+    "Swissmedic. DHPC – TYSABRI (Natalizumab): Risiko von PML, Aktualisierung der Massnahmen, 20.09.2016 "
+    "(Biogen Switzerland AG in agreement with Swissmedic)",
+    url="https://www.swissmedic.ch/swissmedic/de/home/humanarzneimittel/marktueberwachung/"
+    "health-professional-communication--hpc-/archiv/dhpc-tysabri-natalizumab-2016.html",
     evidence=Evidence.REGULATOR,
 )
 SWISS_PK = Source(
     "swiss-fachinfo-pk",
-    "Tysabri Swiss Fachinformation, Pharmacokinetics (population PK of 12 studies)",
-    url="https://ch.oddb.org:443/en/gcc/fachinfo/reg/57273/chapter/kinetic",
-    evidence=Evidence.LABEL,
+    "Tysabri 300 mg Fachinformation (Swissmedic authorisation no. 57273, Biogen Switzerland AG), "
+    "published on Swissmedic's AIPS platform swissmedicinfo.ch",
+    "Pharmakokinetik (population PK of 12 studies)",
+    "https://www.swissmedicinfo.ch/",
+    Evidence.LABEL,
 )
 
 BERGER_FOX_2016 = Source(
     "berger-fox-2016",
-    "Berger JR, Fox RJ. J Neurovirol 2016;22:533-5 (with Kuesters 2015, Plavina 2014), "
-    "as reproduced in UpToDate graphic 55637 v8.0",
+    "Berger JR, Fox RJ. J Neurovirol 2016;22:533-535: PML risk estimates for natalizumab "
+    "(with Plavina T et al. Ann Neurol 2014;76:802-812, doi:10.1002/ana.24286)",
     "PML risk estimates by JCV status, index, prior immunosuppressant use and exposure",
-    "https://pro.uptodatefree.ir/Show/55637",
-    Evidence.PAPER,
+    evidence=Evidence.TO_CHECK,
+    note=(
+        "The table was read as reproduced in a clinical-reference graphic (see docs/verified-facts.md); "
+        "the DOI/PMID of Berger & Fox 2016 could not be confirmed."
+    ),
 )
 HO_2017 = Source(
     "ho-2017",
-    "Ho PR et al. Lancet Neurol 2017 (STRATIFY-2, STRATA, TOP, TYGRIS; 37,249 patients)",
+    "Ho PR et al. Risk of natalizumab-associated progressive multifocal leukoencephalopathy in patients with "
+    "multiple sclerosis: a retrospective analysis of data from four clinical studies. "
+    "Lancet Neurol 2017;16(11):925-933 (STRATIFY-2, STRATA, TOP, TYGRIS)",
     "PML risk by anti-JCV index band and exposure (as in EU SmPC 4.4)",
-    "https://www.researcher-app.com/paper/79178",
-    Evidence.TO_CHECK,
+    evidence=Evidence.TO_CHECK,
     note=(
         "Cell values are a transcription not found in a retrieved source; check them against the "
         "current EU SmPC section 4.4 and Ho et al. 2017 before clinical use."
     ),
+    doi="10.1016/S1474-4422(17)30282-X",
+    pmid="28969984",
 )
 CALABRESI_2007 = Source(
     "calabresi-2007",
-    "Calabresi PA et al. Neurology 2007;69:1391-403: incidence and significance of anti-natalizumab antibodies",
-    url="https://pure.johnshopkins.edu/en/publications/the-incidence-and-significance-of-anti-natalizumab-antibodies-res-5",
-    evidence=Evidence.PAPER,
+    "Calabresi PA et al. The incidence and significance of anti-natalizumab antibodies: results from AFFIRM "
+    "and SENTINEL. Neurology 2007;69:1391-1403",
+    "Methods and results (antibody positive at >= 0.5 ug/mL; persistent at >= 2 times >= 6 weeks apart)",
+    evidence=Evidence.TO_CHECK,
+    note="Abstract read on the authors' institutional repository; DOI/PMID not confirmed (docs/verified-facts.md).",
 )
 STRATA_REEXPOSURE = Source(
     "strata-2014",
-    "STRATA re-exposure data, Neurology 2014;83:78",
-    url="https://n.neurology.org/content/83/1/78",
+    "O'Connor P et al. Long-term safety and effectiveness of natalizumab redosing and treatment in the STRATA MS "
+    "Study. Neurology 2014;83(1):78-86",
+    "Results: re-exposure after 1-2 prior doses",
     evidence=Evidence.PAPER,
+    doi="10.1212/WNL.0000000000000541",
+    pmid="24898925",
 )
 RYERSON_2019 = Source(
     "ryerson-2019",
-    "Ryerson LZ et al. Neurology 2019;93:e1452 (TOUCH extended-interval dosing analysis)",
-    url="https://ez-admanager.com/content/neurology/93/15/655.full-text.pdf",
-    evidence=Evidence.PAPER,
+    "Ryerson LZ et al. Risk of natalizumab-associated PML in patients with MS is reduced with extended interval "
+    "dosing. Neurology 2019;93(15):e1452-e1462 (TOUCH Prescribing Program analysis)",
+    "Methods: SID average interval >= 3 to <= 5 weeks, EID > 5 to <= 12 weeks over the last 18 months; "
+    "primary-analysis hazard ratio",
+    "https://n.neurology.org/content/93/15/e1452",
+    Evidence.PAPER,
+    note="Cited by the publisher's article page; the DOI could not be confirmed in a stored copy.",
 )
 STRATIFY_ASSAY = Source(
     "stratify-assay",
-    "STRATIFY JCV DxSelect (Quest 91665) reference-laboratory interpretation",
-    url="https://uchicagomedlabs.testcatalog.org/show/LABRFJCABS-1",
-    evidence=Evidence.STANDARD,
+    "Lee P et al. A second-generation ELISA (STRATIFY JCV DxSelect) for detection of JC virus antibodies in human "
+    "serum and plasma to support progressive multifocal leukoencephalopathy risk stratification. "
+    "J Clin Virol 2013",
+    "Assay cut-points: index < 0.20 negative, > 0.40 positive, 0.20-0.40 reflex inhibition assay",
+    evidence=Evidence.PAPER,
+    doi="10.1016/j.jcv.2013.02.002",
+    note="Cut-points as reported by the reference laboratory (Quest test 91665); see docs/verified-facts.md.",
 )
 VARLEY_2025 = Source(
     "varley-2025",
-    "Varley et al. Mult Scler 2025 (PMID 40515643): STRATIFY vs ImmunoWELL after switch to Tyruko",
-    url="http://47.251.13.51:8081/40515643",
+    "Varley et al. Mult Scler 2025: STRATIFY vs ImmunoWELL anti-JCV antibody results after a switch to Tyruko",
     evidence=Evidence.PAPER,
+    pmid="40515643",
 )
 HAGHIKIA_2014 = Source(
     "haghikia-2014",
-    "Haghikia A et al. JAMA Neurol 2014;71:891: third-trimester exposure and neonatal haematology",
-    url="http://www.pubmed.gov/24821217/",
+    "Haghikia A et al. Natalizumab use during the third trimester of pregnancy. JAMA Neurol 2014;71(7):891-895",
+    "Observations: haematological alterations in 10 of 13 exposed newborns",
     evidence=Evidence.PAPER,
+    doi="10.1001/jamaneurol.2014.209",
+    pmid="24821217",
 )
 AGA_2021 = Source(
     "aga-2021",
-    "AGA clinical practice guideline on moderate-to-severe Crohn's disease (Feuerstein et al. 2021)",
+    "Feuerstein JD et al. AGA Clinical Practice Guidelines on the medical management of moderate to severe "
+    "luminal and perianal fistulizing Crohn's disease. Gastroenterology 2021",
     "recommendations 1B, 1D, 2B, 2C",
-    "https://eguideline.guidelinecentral.com/i/1512411/3",
-    Evidence.GUIDELINE,
+    evidence=Evidence.TO_CHECK,
+    note="Read on a guideline-distribution site; DOI/PMID not confirmed (docs/verified-facts.md).",
 )
 LIVER_HYS_LAW = Source(
     "fda-dili-2009",
-    "FDA Guidance for Industry: Drug-Induced Liver Injury, Premarketing Clinical Evaluation (July 2009)",
+    "US Food and Drug Administration. Guidance for Industry: Drug-Induced Liver Injury: Premarketing Clinical "
+    "Evaluation, July 2009",
     "Hy's law: ALT or AST > 3x ULN with total bilirubin > 2x ULN",
     "https://www.fda.gov/media/116737/download",
     Evidence.REGULATOR,
 )
 
-SEED_MS = Source(
-    "seed-000",
-    "User source document 000_55df99c57c93e613.txt (natalizumab in relapsing MS)",
-    url="../shared/seeds/000_55df99c57c93e613.txt",
-    evidence=Evidence.SEED,
+SEED_FILE_MS = "000_55df99c57c93e613.txt"
+SEED_FILE_CD = "004_839cc72a0fbe01b1.txt"
+
+
+def seed_ms(statement: str) -> Source:
+    """The user's MS source document, cited by file name and the statement a fact rests on.
+
+    The statement is quoted verbatim (tests/knowledge/test_citations.py checks it against the file).
+    """
+    return Source(
+        "seed-000",
+        f'User source document {SEED_FILE_MS} (natalizumab in relapsing MS): "{statement}"',
+        evidence=Evidence.SEED,
+    )
+
+
+def seed_cd(statement: str) -> Source:
+    """The user's Crohn's disease source document, cited by file name and the quoted statement."""
+    return Source(
+        "seed-004",
+        f"User source document {SEED_FILE_CD} (natalizumab in Crohn's disease after anti-TNF failure): "
+        f'"{statement}"',
+        evidence=Evidence.SEED,
+    )
+
+
+SEED_MS = seed_ms(
+    "Natalizumab is indicated for the treatment of patients with relapsing multiple sclerosis to reduce the "
+    "frequency of clinical deterioration."
 )
-SEED_CD = Source(
-    "seed-004",
-    "User source document 004_839cc72a0fbe01b1.txt (natalizumab in Crohn's disease after anti-TNF failure)",
-    url="../shared/seeds/004_839cc72a0fbe01b1.txt",
-    evidence=Evidence.SEED,
+SEED_CD = seed_cd(
+    "However, a significant number of patients, approximately 30-40%, do not respond to initial anti-TNF therapy "
+    "(primary non-responders), and up to 50% may lose response over time (secondary non-responders)."
 )
 ALPHA4_POLICY = Source(
     "alpha4-policy",
@@ -212,7 +300,7 @@ ALPHA4_POLICY = Source(
 
 CTCAE_V5 = Source(
     "ctcae-5",
-    "NCI Common Terminology Criteria for Adverse Events (CTCAE) v5.0, 2017",
+    "US National Cancer Institute. Common Terminology Criteria for Adverse Events (CTCAE) v5.0, 27 November 2017",
     "Investigations: neutrophil count decreased; platelet count decreased",
     "https://ctep.cancer.gov/protocoldevelopment/electronic_applications/docs/CTCAE_v5_Quick_Reference_8.5x11.pdf",
     Evidence.STANDARD,
@@ -225,16 +313,18 @@ UCUM = Source(
 )
 LOINC = Source(
     "loinc",
-    "LOINC, Regenstrief Institute (codes as listed by reference-laboratory catalogues)",
+    "LOINC (Logical Observation Identifiers Names and Codes), Regenstrief Institute",
     url="https://loinc.org",
     evidence=Evidence.STANDARD,
+    note="Codes and display names checked against public LOINC-based tables (docs/verified-facts.md item 7).",
 )
 
 EU_PACKAGE_LEAFLET = Source(
     "eu-package-leaflet",
-    "TYSABRI EU package leaflet (ePI, as encoded in joofio/test-epi-composition input/fsh/tysabri.fsh)",
-    "2. What you need to know before you are given TYSABRI",
-    "https://build.fhir.org/ig/joofio/test-epi-composition/",
+    "TYSABRI (natalizumab) Package leaflet: information for the patient, EPAR product information Annex IIIB "
+    "(EU/1/06/346), European Medicines Agency",
+    "2. What you need to know before you are given TYSABRI; 3. If you stop using TYSABRI",
+    EMA_PRODUCT_INFORMATION,
     Evidence.LABEL,
-    note="The 3-month re-exposure gap was confirmed here, not in a copy of the US label (docs/verified-facts.md item 1).",
+    note="The 3-month re-exposure gap was confirmed on an ePI encoding of this leaflet (docs/verified-facts.md item 1).",
 )

@@ -32,6 +32,8 @@ from alpha4.domain import (
 )
 from alpha4.domain import Disease as DomainDisease
 from alpha4.knowledge import pk as kb
+from alpha4.rules.antibodies import AntibodyStatus as RulesAntibodyStatus
+from alpha4.rules.antibodies import classify
 from alpha4.rules.findings import EvidenceItem, evidence, medication_evidence
 
 from .estimate import Observation, estimate_individual
@@ -58,26 +60,31 @@ class TimelineInputs:
     plan_inputs: PlanInputs
 
 
+_FROM_RULES = {
+    RulesAntibodyStatus.NOT_TESTED: AntibodyStatus.UNKNOWN,
+    RulesAntibodyStatus.NEGATIVE: AntibodyStatus.NEGATIVE,
+    RulesAntibodyStatus.POSITIVE_UNCONFIRMED: AntibodyStatus.TRANSIENT,
+    RulesAntibodyStatus.TRANSIENT: AntibodyStatus.TRANSIENT,
+    RulesAntibodyStatus.PERSISTENT: AntibodyStatus.PERSISTENT,
+}
+
+
 def antibody_status(results: tuple[AntibodyResult, ...], as_of: dt.date) -> AntibodyStatus:
-    """Calabresi 2007: persistent = positive at two or more time points at least 6 weeks apart.
+    """The PK covariate from the rules' one classification (:func:`alpha4.rules.antibodies.classify`).
+
+    Persistent (positive at two or more times at least 6 weeks apart, Calabresi 2007) raises
+    clearance; a single positive not yet confirmed is not persistent for the model (the rules ask for
+    the confirmatory test). Two positives 50 days apart are persistent here exactly as in the rules.
 
     >>> d = dt.date
     >>> pos = lambda i, day: AntibodyResult(id=i, date=day, positive=True)
-    >>> antibody_status((pos("a", d(2024, 1, 1)), pos("b", d(2024, 3, 1))), d(2024, 6, 1)).value
+    >>> antibody_status((pos("a", d(2024, 1, 1)), pos("b", d(2024, 2, 20))), d(2024, 6, 1)).value
     'persistent'
     >>> antibody_status((), d(2024, 6, 1)).value
     'unknown'
     """
-    known = [r for r in results if r.date <= as_of]
-    if not known:
-        return AntibodyStatus.UNKNOWN
-    positives = sorted(r.date for r in known if r.positive)
-    if not positives:
-        return AntibodyStatus.NEGATIVE
-    apart = dt.timedelta(weeks=kb.ANTIBODY_PERSISTENT_WEEKS_APART.value)
-    if positives[-1] - positives[0] >= apart:
-        return AntibodyStatus.PERSISTENT
-    return AntibodyStatus.TRANSIENT
+    known = tuple(sorted((r for r in results if r.date <= as_of), key=lambda r: r.date))
+    return _FROM_RULES[classify(known).status]
 
 
 def takes_interferon_beta(medications: tuple[Medication, ...], as_of: dt.date) -> bool:

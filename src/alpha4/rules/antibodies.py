@@ -122,7 +122,7 @@ def _testing_indicated(ctx: Context, reading: AntibodyReading) -> list[Finding]:
     first = ctx.first_infusion
     triggers += [
         evidence(r, "relapse on treatment")
-        for r in ctx.patient.relapses
+        for r in ctx.relapses
         if first is not None and first.date < r.date <= ctx.as_of and (since is None or r.date > since)
     ]
     if not triggers:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from alpha4.domain import Patient, PreInfusionChecklist
 from alpha4.knowledge import Profile
 
+from .administration import administration_findings
 from .antibodies import antibody_findings
 from .context import Context
 from .crohns import crohns_findings
@@ -20,6 +21,12 @@ from .pml import PmlRisk, assess_pml
 from .populations import age_findings, pregnancy_findings
 from .response_ms import response_findings
 from .schedule import ScheduleItem, Status, build_schedule, schedule_findings
+
+_NO_RISK_REASONS = frozenset({"PML_JCV_MISSING", "PML_JCV_INDETERMINATE", "PML_CONFIRMED"})
+
+
+class AssessmentError(RuntimeError):
+    """An internal invariant of the assessment failed (a defect, never a patient's data)."""
 
 
 class Assessment(BaseModel):
@@ -72,6 +79,7 @@ def assess(
         *lab_findings(ctx),
         *crohns_findings(ctx),
         *response_findings(ctx),
+        *administration_findings(ctx),
     ]
     for check in GATE_CHECKS:
         findings += check(ctx)
@@ -83,8 +91,7 @@ def assess(
             f"{r.type} of {r.date} is kept in the record; alpha4 has no rule that reads it.",
             evidence=[],
         )
-        for r in patient.other_records
-        if r.date <= as_of
+        for r in ctx.other_records
     ]
     findings = _unique(findings)
     findings.sort(key=_order)
@@ -93,9 +100,8 @@ def assess(
         schedule = [_stopped(i, gate) if i.item == "infusion" else i for i in schedule]
         findings = [f for f in findings if f.code != "SCHEDULE_INFUSION_OVERDUE"]
     next_inf = next((i.due for i in schedule if i.item == "infusion"), None)
-    if pml.risk is None:
-        reason_codes = {"PML_JCV_MISSING", "PML_JCV_INDETERMINATE"}
-        assert any(f.code in reason_codes for f in findings)
+    if pml.risk is None and not any(f.code in _NO_RISK_REASONS for f in findings):
+        raise AssessmentError(f"patient {patient.id}: no PML risk and no finding that says why")
     return Assessment(
         patient_id=patient.id,
         as_of=as_of,

@@ -19,6 +19,12 @@ CODES: dict[str, CodeSpec] = {
         "Discontinue natalizumab permanently; manage PML (consider plasma exchange); report to the manufacturer.",
         "stop",
     ),
+    "PML_EXCLUDED": CodeSpec(
+        "Suspected PML excluded",
+        "info",
+        "pml",
+        "Resume the usual PML monitoring; the earlier suspicion stays in the record.",
+    ),
     "PML_SUSPECTED": CodeSpec(
         "Possible PML: withhold natalizumab",
         "critical",
@@ -32,6 +38,12 @@ CODES: dict[str, CodeSpec] = {
         "pml",
         "Test anti-JCV antibodies (STRATIFY JCV DxSelect) before starting or continuing natalizumab.",
         "hold",
+    ),
+    "PML_JCV_SEROSTATUS_CONTRADICTED": CodeSpec(
+        "Anti-JCV serostatus contradicts the index",
+        "warning",
+        "pml",
+        "The index decides (STRATIFY cut-offs); ask the laboratory to correct the reported serostatus.",
     ),
     "PML_JCV_INDETERMINATE": CodeSpec(
         "Anti-JCV result indeterminate",
@@ -148,10 +160,47 @@ CODES: dict[str, CodeSpec] = {
         "Investigate another cause (infection, other drugs, haematological disease); repeat the blood count.",
     ),
     "LAB_THROMBOCYTOPENIA": CodeSpec(
-        "Thrombocytopenia (possible immune thrombocytopenia)",
+        "Low platelets: thrombocytopenia suspected",
+        "critical",
+        "labs",
+        "Do not infuse: the prescriber evaluates now (bleeding signs, repeat count, blood film); the label says "
+        "discontinue if thrombocytopenia is suspected.",
+        "hold",
+    ),
+    "THROMBOCYTOPENIA_SUSPECTED": CodeSpec(
+        "Thrombocytopenia reported: suspected",
+        "critical",
+        "labs",
+        "Do not infuse: the prescriber evaluates now; discontinue if thrombocytopenia is confirmed.",
+        "hold",
+    ),
+    "THROMBOCYTOPENIA_ITP": CodeSpec(
+        "Immune thrombocytopenia (ITP): discontinue",
+        "critical",
+        "labs",
+        "Discontinue natalizumab; manage the thrombocytopenia with haematology.",
+        "stop",
+    ),
+    "LAB_BILIRUBIN_RAISED": CodeSpec(
+        "Bilirubin above 2x ULN",
         "warning",
         "labs",
-        "Evaluate promptly (bleeding, repeat count, blood film); the prescriber decides on continuing.",
+        "Hold for the prescriber: look for jaundice and liver injury (transaminases, ALP); discontinue if significant.",
+        "hold",
+    ),
+    "LAB_ALP_RAISED": CodeSpec(
+        "Alkaline phosphatase at or above 2x ULN",
+        "warning",
+        "labs",
+        "Hold for the prescriber: repeat liver tests with bilirubin, look for other causes; discontinue if significant.",
+        "hold",
+    ),
+    "LIVER_INJURY_REPORTED": CodeSpec(
+        "Liver injury reported",
+        "critical",
+        "labs",
+        "Hold for the prescriber: judge whether the liver injury is significant (then discontinue).",
+        "hold",
     ),
     "LAB_TRANSAMINASES_RAISED": CodeSpec(
         "Transaminases above 3x ULN",
@@ -236,10 +285,33 @@ CODES: dict[str, CodeSpec] = {
         "stop",
     ),
     "CONTRA_HYPERSENSITIVITY": CodeSpec(
-        "Hypersensitivity reaction to natalizumab",
+        "Hypersensitivity reaction to natalizumab: do not re-treat",
         "critical",
         "contraindication",
-        "Do not re-treat unless the prescriber has assessed the reaction and recorded a clearance; test for antibodies.",
+        "Discontinue permanently: after a hypersensitivity reaction of any grade natalizumab must not be given "
+        "again; test for anti-natalizumab antibodies.",
+        "stop",
+    ),
+    "INFUSION_REACTION_UNCLASSIFIED": CodeSpec(
+        "Infusion reaction: hypersensitivity not excluded",
+        "critical",
+        "contraindication",
+        "Do not infuse until the prescriber has classified the reaction from its manifestations "
+        "(hypersensitivity is a permanent stop) and recorded it.",
+        "hold",
+    ),
+    "CONTRA_ACTIVE_MALIGNANCY": CodeSpec(
+        "Active malignancy",
+        "critical",
+        "contraindication",
+        "EU: contraindicated (except basal cell carcinoma). US: " + _PRESCRIBER,
+        "hold",
+    ),
+    "ELIG_LYMPHOCYTES_BEFORE_START": CodeSpec(
+        "Blood count needed after earlier immunosuppressive therapy",
+        "warning",
+        "eligibility",
+        "Check a blood count with lymphocytes before the first infusion, after the earlier therapy ended.",
         "hold",
     ),
     "CONTRA_COMPROMISED_IMMUNITY": CodeSpec(
@@ -260,9 +332,11 @@ CODES: dict[str, CodeSpec] = {
     ),
     "COMBINATION_INTERFERON_BETA": CodeSpec(
         "Combined with interferon beta",
-        "warning",
+        "critical",
         "combination",
-        "The label indicates monotherapy: document the reason for the combination.",
+        "EU: contraindicated (stop the other therapy or do not give natalizumab). US: the label indicates "
+        "monotherapy; the prescriber decides with the SENTINEL evidence and records the reason.",
+        "hold",
     ),
     "COMBINATION_AMINOSALICYLATE_ALLOWED": CodeSpec(
         "Aminosalicylate continues", "info", "combination", "None."
@@ -276,11 +350,18 @@ CODES: dict[str, CodeSpec] = {
         "stop",
     ),
     "INFECTION_HERPES": CodeSpec(
-        "Herpes infection (encephalitis, meningitis, retinal necrosis)",
+        "Herpes encephalitis, meningitis or retinal necrosis: discontinue",
         "critical",
         "infection",
-        "Discontinue natalizumab and treat.",
+        "Discontinue natalizumab and treat; do not resume after recovery.",
         "stop",
+    ),
+    "INFECTION_HERPES_ACTIVE": CodeSpec(
+        "Active herpes infection (uncomplicated)",
+        "warning",
+        "infection",
+        "Treat the infection; hold the infusion until it has resolved. " + _PRESCRIBER,
+        "hold",
     ),
     "INFECTION_SERIOUS_ACTIVE": CodeSpec(
         "Serious active infection",
@@ -342,10 +423,11 @@ CODES: dict[str, CodeSpec] = {
         "stop",
     ),
     "CROHNS_BENEFIT_UNKNOWN": CodeSpec(
-        "Crohn's response at week 12 not assessable",
+        "Crohn's benefit at week 12 unknown",
         "warning",
         "crohns",
-        "Record CDAI or HBI at baseline and at week 12.",
+        "Hold for the prescriber: record CDAI or HBI at baseline and after week 12 (benefit unknown is not benefit).",
+        "hold",
     ),
     "CROHNS_STEROIDS_NOT_TAPERED": CodeSpec(
         "Steroids not tapered off within 6 months",
@@ -413,6 +495,46 @@ CODES: dict[str, CodeSpec] = {
     "MRI_BASELINE_NEEDED": CodeSpec(
         "Baseline MRI needed", "warning", "schedule", "Obtain a brain MRI before the first infusion.", "hold"
     ),
+    "MRI_BASELINE_OUTDATED": CodeSpec(
+        "Baseline MRI too old",
+        "warning",
+        "schedule",
+        "Obtain a recent brain MRI as the reference before the first infusion.",
+        "hold",
+    ),
+    "REMS_ENROLLMENT_MISSING": CodeSpec(
+        "TOUCH enrolment not recorded (new start)",
+        "critical",
+        "rems",
+        "Do not infuse until the nurse has verified at the chair that the patient is enrolled and authorized "
+        "in TOUCH (checklist step 1: answer 'yes').",
+        "hold",
+    ),
+    "REMS_AUTHORIZATION_VERIFIED_AT_CHAIR": CodeSpec(
+        "TOUCH authorization verified at the chair",
+        "info",
+        "rems",
+        "Record the enrolment or reauthorization in alpha4 so the record matches TOUCH.",
+    ),
+    # --- dose, route and product ---------------------------------------------------------------
+    "INFUSION_DOSE_UNEXPECTED": CodeSpec(
+        "Recorded dose is not the labelled dose",
+        "warning",
+        "infusion",
+        "Check the record (the dose is 300 mg every infusion) and correct it, or document why.",
+    ),
+    "INFUSION_ROUTE_NOT_ALLOWED": CodeSpec(
+        "Route not allowed under this label",
+        "warning",
+        "infusion",
+        "Check the record: under this label natalizumab is given only by the routes listed.",
+    ),
+    "PRODUCT_SWITCHED": CodeSpec(
+        "Switched between Tysabri and Tyruko",
+        "warning",
+        "infusion",
+        "Count all natalizumab infusions together; keep one anti-JCV assay for serial testing and record it.",
+    ),
     # --- infusion gate -----------------------------------------------------------------------
     "INFUSION_TOO_SOON": CodeSpec(
         "Too soon after the last infusion", "warning", "infusion", "Check the date; " + _PRESCRIBER, "hold"
@@ -453,6 +575,13 @@ CODES: dict[str, CodeSpec] = {
         "Pregnant or planning pregnancy", "warning", "checklist", _PRESCRIBER, "hold"
     ),
     "CHECKLIST_BREASTFEEDING": CodeSpec("Breastfeeding", "warning", "checklist", _PRESCRIBER, "hold"),
+    "CHECKLIST_AUTHORIZATION_UNANSWERED": CodeSpec(
+        "Authorization question not answered",
+        "critical",
+        "rems",
+        "Do not infuse: verify that the patient is currently authorized and answer checklist step 1.",
+        "hold",
+    ),
     "CHECKLIST_AUTHORIZATION_NOT_VERIFIED": CodeSpec(
         "Authorization not verified",
         "critical",

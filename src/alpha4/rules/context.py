@@ -1,5 +1,9 @@
 """The view of a timeline a rule sees: the record as it stood on ``as_of``.
 
+Rules read the timeline only through these views (``ctx.infusions``, ``ctx.mri_scans`` ...), never
+``ctx.patient.<list>`` (a layer test checks), so a record dated after ``as_of`` can never change an
+answer.
+
 Rules never read the clock: the assessment date is an argument, and records dated
 after it are invisible, so assessing a record "as of" a past date gives the answer
 that was due then.
@@ -15,14 +19,25 @@ from typing import Any, TypeVar
 from alpha4.domain import (
     AdverseEvent,
     AntibodyResult,
+    AuthorizationEvent,
+    CrohnsScore,
+    DrugLevel,
+    EdssScore,
     Event,
+    HypersensitivityHistory,
     Infusion,
     JcvResult,
     LabResult,
+    LactationRecord,
     Medication,
     MedicineClass,
+    MriScan,
+    OtherRecord,
     Patient,
+    PregnancyRecord,
     PreInfusionChecklist,
+    Relapse,
+    WeightRecord,
 )
 from alpha4.knowledge import Profile
 
@@ -70,6 +85,50 @@ class Context:
     @cached_property
     def adverse_events(self) -> tuple[AdverseEvent, ...]:
         return _upto(self.patient.adverse_events, self.as_of)
+
+    @cached_property
+    def weights(self) -> tuple[WeightRecord, ...]:
+        return _upto(self.patient.weights, self.as_of)
+
+    @cached_property
+    def pregnancies(self) -> tuple[PregnancyRecord, ...]:
+        return _upto(self.patient.pregnancies, self.as_of)
+
+    @cached_property
+    def lactation(self) -> tuple[LactationRecord, ...]:
+        return _upto(self.patient.lactation, self.as_of)
+
+    @cached_property
+    def hypersensitivities(self) -> tuple[HypersensitivityHistory, ...]:
+        return _upto(self.patient.hypersensitivities, self.as_of)
+
+    @cached_property
+    def drug_levels(self) -> tuple[DrugLevel, ...]:
+        return _upto(self.patient.drug_levels, self.as_of)
+
+    @cached_property
+    def mri_scans(self) -> tuple[MriScan, ...]:
+        return _upto(self.patient.mri_scans, self.as_of)
+
+    @cached_property
+    def relapses(self) -> tuple[Relapse, ...]:
+        return _upto(self.patient.relapses, self.as_of)
+
+    @cached_property
+    def edss_scores(self) -> tuple[EdssScore, ...]:
+        return _upto(self.patient.edss_scores, self.as_of)
+
+    @cached_property
+    def crohns_scores(self) -> tuple[CrohnsScore, ...]:
+        return _upto(self.patient.crohns_scores, self.as_of)
+
+    @cached_property
+    def authorizations(self) -> tuple[AuthorizationEvent, ...]:
+        return _upto(self.patient.authorizations, self.as_of)
+
+    @cached_property
+    def other_records(self) -> tuple[OtherRecord, ...]:
+        return _upto(self.patient.other_records, self.as_of)
 
     @cached_property
     def medications(self) -> tuple[Medication, ...]:

@@ -51,11 +51,12 @@ def crohns_findings(ctx: Context) -> list[Finding]:
 
 def _induction_benefit(ctx: Context) -> list[Finding]:
     first = ctx.first_infusion
-    assert first is not None
+    if first is None:  # crohns_findings only calls this once treatment has started
+        return []
     week12 = first.date + dt.timedelta(weeks=label.CD_INDUCTION_BENEFIT_WEEKS.value)
     if ctx.as_of < week12 or not ctx.on_treatment:
         return []
-    scores = [s for s in ctx.patient.crohns_scores if s.date <= ctx.as_of]
+    scores = [s for s in ctx.crohns_scores if s.date <= ctx.as_of]
     facts = [label.CD_INDUCTION_BENEFIT_WEEKS, label.CD_RESPONSE_CDAI_DROP, label.CD_RESPONSE_HBI_DROP]
     baselines = {s.index: s for s in scores if s.date <= first.date}
     later = [s for s in scores if s.date > first.date and s.index in baselines]
@@ -118,7 +119,8 @@ def _steroid_days(ctx: Context, start: dt.date, end: dt.date) -> tuple[int, list
 
 def _steroids(ctx: Context) -> list[Finding]:
     first = ctx.first_infusion
-    assert first is not None
+    if first is None:
+        return []
     taper_by = add_months(first.date, label.CD_STEROID_TAPER_MONTHS.value)
     found: list[Finding] = []
     steroids = [

@@ -34,13 +34,30 @@ class ClearedReason(BaseModel):
     prescriber: str
 
 
+class ChecklistState(StrEnum):
+    """Whether today's pre-infusion checklist has been answered at the chair."""
+
+    COMPLETE = "complete"  # every screening question answered
+    PENDING = "pending"  # not asked yet, or some questions still open
+    NOT_APPLICABLE = "not_applicable"  # treatment discontinued: no infusion to screen for
+
+
 class Gate(BaseModel):
+    """The decision for today's infusion.
+
+    ``go`` with ``checklist`` still ``pending`` means the *record* allows the infusion and the
+    screening questions are still to be asked: ``headline`` then reads "GO after the checklist",
+    never a bare GO.
+    """
+
     model_config = ConfigDict(frozen=True)
 
     decision: Decision
     reasons: tuple[str, ...]
     cleared: tuple[ClearedReason, ...] = ()
     observation: str = ""
+    checklist: ChecklistState = ChecklistState.PENDING
+    headline: str = ""
 
 
 def infusion_timing(ctx: Context) -> list[Finding]:
@@ -97,6 +114,7 @@ def checklist_answers(ctx: Context) -> list[Finding]:
     answers = ctx.checklist
     if ctx.discontinued:
         return []
+    facts = [label.CHECKLIST_REQUIRED, label.CHECKLIST_AUTHORIZATION_AT_CHAIR]
     if answers is None:
         return [
             finding(
@@ -133,10 +151,20 @@ def checklist_answers(ctx: Context) -> list[Finding]:
             finding(
                 "CHECKLIST_AUTHORIZATION_NOT_VERIFIED",
                 "The patient's current authorization could not be verified.",
-                facts=[label.CHECKLIST_REQUIRED],
+                evidence=[derived("checklist", "authorization_verified=no", answers.date or ctx.as_of)],
+                facts=facts,
             )
         )
-    pending = answers.unanswered()
+    elif answers.authorization_verified is None and ctx.profile.rems_authorization:
+        found.append(
+            finding(
+                "CHECKLIST_AUTHORIZATION_UNANSWERED",
+                "Checklist step 1 (is the patient currently authorized?) is not answered: without a 'yes' the "
+                "infusion does not go ahead.",
+                facts=facts,
+            )
+        )
+    pending = [q for q in answers.unanswered() if q != "authorization_verified"]
     if pending:
         found.append(
             finding(
@@ -170,12 +198,25 @@ GATE_CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
 
 
 def observation_advice(ctx: Context, findings: list[Finding]) -> str:
+    """How long to observe after today's infusion, by the profile's rule.
+
+    EU: during the infusion and for 1 hour after it, every time. US: 1 hour after the first 12
+    infusions, then at clinical judgement if there has been no hypersensitivity (or an unclassified
+    reaction) so far.
+    """
     number = ctx.infusion_count + 1
     window = label.REACTION_WINDOW_HOURS.value
     observed = label.OBSERVED_INFUSIONS.value
     minutes = label.OBSERVATION_MINUTES.value
+    if ctx.profile.observe_every_infusion.value:
+        return (
+            f"Infusion {number}: observe during the infusion and for {minutes} minutes after it (every "
+            f"infusion under this label). Reactions come mostly within {window} hours of the start."
+        )
     prior_hypersensitivity = any(
-        f.code in {"CONTRA_HYPERSENSITIVITY", "CONTRA_SERIOUS_HYPERSENSITIVITY"} for f in findings
+        f.code
+        in {"CONTRA_HYPERSENSITIVITY", "CONTRA_SERIOUS_HYPERSENSITIVITY", "INFUSION_REACTION_UNCLASSIFIED"}
+        for f in findings
     )
     if number <= observed or prior_hypersensitivity:
         return (
@@ -205,9 +246,42 @@ def decide(ctx: Context, findings: list[Finding], checklist: PreInfusionChecklis
         (stops if f.gate is GateEffect.STOP else holds).append(f.code)
     decision = Decision.STOP if stops else Decision.HOLD if holds else Decision.GO
     reasons = tuple(dict.fromkeys(stops + holds))
+    state = checklist_state(ctx, checklist)
     return Gate(
         decision=decision,
         reasons=reasons,
         cleared=tuple({c.code: c for c in cleared}.values()),
         observation=observation_advice(ctx, findings) if decision is Decision.GO else "",
+        checklist=state,
+        headline=headline(decision, state),
     )
+
+
+def checklist_state(ctx: Context, checklist: PreInfusionChecklist | None) -> ChecklistState:
+    if ctx.discontinued:
+        return ChecklistState.NOT_APPLICABLE
+    if checklist is None or required_unanswered(ctx, checklist):
+        return ChecklistState.PENDING
+    return ChecklistState.COMPLETE
+
+
+def required_unanswered(ctx: Context, checklist: PreInfusionChecklist) -> tuple[str, ...]:
+    """Questions still open; the authorization step is a TOUCH (REMS) question, so the EU profile,
+    which has no authorization programme, does not require it (a recorded "no" still holds)."""
+    open_questions = checklist.unanswered()
+    if ctx.profile.rems_authorization:
+        return open_questions
+    return tuple(q for q in open_questions if q != "authorization_verified")
+
+
+def headline(decision: Decision, state: ChecklistState) -> str:
+    """The gate in words, as pages, cards and the CLI show it.
+
+    >>> headline(Decision.GO, ChecklistState.PENDING)
+    'GO after the checklist'
+    >>> headline(Decision.GO, ChecklistState.COMPLETE)
+    'GO'
+    """
+    if decision is Decision.GO and state is ChecklistState.PENDING:
+        return "GO after the checklist"
+    return decision.value.upper()

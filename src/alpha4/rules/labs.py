@@ -3,21 +3,21 @@
 Expected: raised lymphocytes, monocytes, eosinophils, basophils and nucleated red
 cells (a drug effect, information only), back to baseline within 16 weeks of the
 last dose. Not explained by the drug: neutropenia (investigate), thrombocytopenia
-(possible immune thrombocytopenia), liver injury (transaminases > 3x ULN; with
-bilirubin > 2x ULN, stop).
+(:mod:`alpha4.rules.platelets`) and liver injury (:mod:`alpha4.rules.liver`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from alpha4.domain import AdverseEventCategory
 from alpha4.domain.units import NormalisedLab, UnitError, normalise
 from alpha4.knowledge import label
 from alpha4.knowledge.codes import Analyte
 
 from .context import Context
 from .findings import Finding, evidence, finding
+from .liver import liver_findings
+from .platelets import platelet_findings
 
 EXPECTED_RISE = (
     Analyte.LYMPHOCYTES,
@@ -79,8 +79,9 @@ def _latest_by_analyte(ctx: Context) -> tuple[dict[Analyte, NormalisedLab], list
 def lab_findings(ctx: Context) -> list[Finding]:
     latest, found = latest_by_analyte(ctx)
     found += _expected_rises(ctx, latest)
-    found += _cytopenias(latest)
-    found += _liver(ctx, latest)
+    found += _neutropenia(latest)
+    found += platelet_findings(ctx, latest)
+    found += liver_findings(ctx, latest)
     found += _return_to_baseline(ctx, latest)
     return found
 
@@ -110,102 +111,23 @@ def _lower_limit(n: NormalisedLab, default: float) -> tuple[float, bool]:
     return (n.reference_low, True) if n.reference_low is not None else (default, False)
 
 
-def _cytopenias(latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
-    found: list[Finding] = []
+def _neutropenia(latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
     neut = latest.get(Analyte.NEUTROPHILS)
-    if neut is not None:
-        limit, from_lab = _lower_limit(neut, label.NEUTROPENIA_DEFAULT_BELOW.value)
-        if neut.value < limit:
-            found.append(
-                finding(
-                    "LAB_NEUTROPENIA",
-                    f"Neutrophils {_fmt(neut.value)} {neut.unit} on {neut.result.date}, below "
-                    f"{_fmt(limit)} ({'laboratory range' if from_lab else 'default limit, no range reported'}). "
-                    "Natalizumab does not lower neutrophils: look for another cause.",
-                    evidence=[evidence(neut.result, _describe(neut))],
-                    facts=[label.NEUTROPENIA_DEFAULT_BELOW, label.LAB_RETURN_TO_BASELINE_WEEKS],
-                )
-            )
-    plt = latest.get(Analyte.PLATELETS)
-    if plt is not None:
-        limit, from_lab = _lower_limit(plt, label.THROMBOCYTOPENIA_DEFAULT_BELOW.value)
-        if plt.value < limit:
-            found.append(
-                finding(
-                    "LAB_THROMBOCYTOPENIA",
-                    f"Platelets {_fmt(plt.value)} {plt.unit} on {plt.result.date}, below {_fmt(limit)} "
-                    f"({'laboratory range' if from_lab else 'default limit'}). Thrombocytopenia including "
-                    "immune thrombocytopenic purpura has been reported with natalizumab.",
-                    evidence=[evidence(plt.result, _describe(plt))],
-                    facts=[label.THROMBOCYTOPENIA_DEFAULT_BELOW, label.THROMBOCYTOPENIA_ACTION],
-                )
-            )
-    return found
-
-
-def _times_uln(n: NormalisedLab) -> float | None:
-    return None if not n.reference_high else n.value / n.reference_high
-
-
-def _liver(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
-    found: list[Finding] = []
-    transaminases = [latest[a] for a in (Analyte.ALT, Analyte.AST) if a in latest]
-    for n in transaminases + ([latest[Analyte.BILIRUBIN_TOTAL]] if Analyte.BILIRUBIN_TOTAL in latest else []):
-        if n.reference_high is None:
-            found.append(
-                finding(
-                    "LAB_RANGE_MISSING",
-                    f"{n.code.analyte.value} on {n.result.date} has no upper reference limit, so it cannot "
-                    "be compared with the liver-injury thresholds (x ULN).",
-                    evidence=[evidence(n.result, _describe(n))],
-                    facts=[label.TRANSAMINASE_ULN_MULTIPLE],
-                )
-            )
-    raised = [n for n in transaminases if (_times_uln(n) or 0) > label.TRANSAMINASE_ULN_MULTIPLE.value]
-    bili = latest.get(Analyte.BILIRUBIN_TOTAL)
-    bili_high = bili is not None and (_times_uln(bili) or 0) > label.BILIRUBIN_ULN_MULTIPLE.value
-    jaundice = [
-        e
-        for e in ctx.adverse_events
-        if e.category is AdverseEventCategory.LIVER_INJURY and e.ongoing_on(ctx.as_of) and e.serious
+    if neut is None:
+        return []
+    limit, from_lab = _lower_limit(neut, label.NEUTROPENIA_DEFAULT_BELOW.value)
+    if neut.value >= limit:
+        return []
+    return [
+        finding(
+            "LAB_NEUTROPENIA",
+            f"Neutrophils {_fmt(neut.value)} {neut.unit} on {neut.result.date}, below "
+            f"{_fmt(limit)} ({'laboratory range' if from_lab else 'default limit, no range reported'}). "
+            "Natalizumab does not lower neutrophils: look for another cause.",
+            evidence=[evidence(neut.result, _describe(neut))],
+            facts=[label.NEUTROPENIA_DEFAULT_BELOW, label.LAB_RETURN_TO_BASELINE_WEEKS],
+        )
     ]
-    facts = [label.TRANSAMINASE_ULN_MULTIPLE, label.BILIRUBIN_ULN_MULTIPLE]
-    if raised and (bili_high or jaundice):
-        assert bili is not None or jaundice
-        items = [evidence(n.result, f"{_describe(n)}, {_times_uln(n):.1f}x ULN") for n in raised]
-        if bili is not None and bili_high:
-            items.append(evidence(bili.result, f"{_describe(bili)}, {_times_uln(bili):.1f}x ULN"))
-        items += [evidence(e, e.term) for e in jaundice]
-        found.append(
-            finding(
-                "LAB_LIVER_INJURY_STOP",
-                f"Transaminases above {label.TRANSAMINASE_ULN_MULTIPLE.value:g}x ULN with bilirubin above "
-                f"{label.BILIRUBIN_ULN_MULTIPLE.value:g}x ULN or jaundice: significant liver "
-                "injury. Natalizumab has caused liver injury, including after the first dose.",
-                evidence=items,
-                facts=facts,
-            )
-        )
-    elif raised:
-        found.append(
-            finding(
-                "LAB_TRANSAMINASES_RAISED",
-                "; ".join(f"{_describe(n)} = {_times_uln(n):.1f}x ULN" for n in raised)
-                + f": above {label.TRANSAMINASE_ULN_MULTIPLE.value:g}x the upper limit of normal.",
-                evidence=[evidence(n.result, f"{_times_uln(n):.1f}x ULN") for n in raised],
-                facts=facts,
-            )
-        )
-    elif jaundice:
-        found.append(
-            finding(
-                "LAB_LIVER_INJURY_STOP",
-                "Serious liver injury is recorded: " + "; ".join(e.term for e in jaundice) + ".",
-                evidence=[evidence(e, e.term) for e in jaundice],
-                facts=facts,
-            )
-        )
-    return found
 
 
 def _return_to_baseline(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> list[Finding]:

@@ -29,7 +29,7 @@ from alpha4.knowledge.pml_tables import PmlTable, RiskGroup
 from .context import Context
 from .dates import add_months
 from .exposure import exposure_months, recent_average_interval
-from .findings import EvidenceItem, Finding, derived, evidence, finding, medication_evidence
+from .findings import EvidenceItem, Finding, GateEffect, derived, evidence, finding, medication_evidence
 
 
 class PmlRisk(BaseModel):
@@ -174,7 +174,7 @@ class JcvReading:
 
 def unreliable_reason(ctx: Context, result: JcvResult) -> str | None:
     """Why a JCV result cannot be trusted (plasma exchange or IVIG shortly before), else None."""
-    for m in ctx.patient.medications:
+    for m in ctx.medications:
         end = m.end or m.start
         if end is None or end > result.date:
             # procedures are recorded with their dates; ongoing or undated cannot be placed
@@ -194,6 +194,27 @@ def unreliable_reason(ctx: Context, result: JcvResult) -> str | None:
         ):
             return f"taken {gap.days} days after IVIG ({m.name})"
     return None
+
+
+def earliest_valid_jcv_test(ctx: Context) -> dt.date | None:
+    """The first day a new anti-JCV test can be read again after plasma exchange or IVIG (else None).
+
+    A test within 2 weeks of plasma exchange or 6 months of IVIG measures the donor's antibodies, so the
+    retest falls due then, not earlier.
+    """
+    latest: dt.date | None = None
+    for m in ctx.medications:
+        if m.medicine_class not in (MedicineClass.PLASMA_EXCHANGE, MedicineClass.IVIG):
+            continue
+        end = m.end or m.start
+        if end is None or end > ctx.as_of:
+            end = ctx.as_of  # ongoing: counted from today
+        if m.medicine_class is MedicineClass.PLASMA_EXCHANGE:
+            valid = end + dt.timedelta(days=label.JCV_AFTER_PLASMA_EXCHANGE_DAYS.value)
+        else:
+            valid = add_months(end, label.JCV_AFTER_IVIG_MONTHS.value)
+        latest = valid if latest is None or valid > latest else latest
+    return latest
 
 
 def read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
@@ -239,8 +260,22 @@ def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
             return JcvReading(latest, Serostatus.INDETERMINATE, None, tuple(notes)), tuple(notes)
         latest = determinate[-1]
     serostatus = latest.serostatus
-    assert serostatus is not None
+    if serostatus is None:  # excluded above; kept for the type checker
+        raise ValueError("a determinate JCV result has no serostatus")
     index = latest.index
+    by_index = serostatus_from_index(latest)
+    if by_index is not None and by_index is not serostatus:
+        notes.append(
+            finding(
+                "PML_JCV_SEROSTATUS_CONTRADICTED",
+                f"The anti-JCV result of {latest.date} is reported {serostatus.value} with index {index}; by "
+                f"the STRATIFY cut-offs (negative below {label.STRATIFY_NEGATIVE_BELOW.value}, positive above "
+                f"{label.STRATIFY_POSITIVE_ABOVE.value}) the index says {by_index.value}, and the index decides.",
+                evidence=[evidence(latest, f"{serostatus.value}, index {index}")],
+                facts=[label.STRATIFY_NEGATIVE_BELOW, label.STRATIFY_POSITIVE_ABOVE],
+            )
+        )
+        serostatus = by_index
 
     assays = {r.assay for r in usable}
     if len(assays) > 1:
@@ -304,6 +339,29 @@ def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
     return JcvReading(latest, serostatus, index, tuple(notes)), tuple(notes)
 
 
+def serostatus_from_index(result: JcvResult) -> Serostatus | None:
+    """What a STRATIFY index says outside the indeterminate band (None inside it or without an index).
+
+    Between the cut-offs the confirmatory (inhibition) step decides, so the reported serostatus stands.
+
+    >>> import datetime as dt
+    >>> r = JcvResult(id="j", date=dt.date(2024, 1, 1), assay="stratify_jcv_dxselect", serostatus="negative", index=0.41)
+    >>> serostatus_from_index(r).value
+    'positive'
+    >>> serostatus_from_index(r.model_copy(update={"index": 0.40})) is None
+    True
+    >>> serostatus_from_index(r.model_copy(update={"index": 0.19})).value
+    'negative'
+    """
+    if result.index is None or result.assay is not JcvAssay.STRATIFY:
+        return None
+    if result.index < label.STRATIFY_NEGATIVE_BELOW.value:
+        return Serostatus.NEGATIVE
+    if result.index > label.STRATIFY_POSITIVE_ABOVE.value:
+        return Serostatus.POSITIVE
+    return None
+
+
 def is_higher_risk(
     serostatus: Serostatus, index: float | None, prior_immunosuppressant: bool | None, treatment_months: int
 ) -> bool | None:
@@ -352,6 +410,9 @@ def assess_pml(ctx: Context) -> PmlAssessment:
     found += _pml_events(ctx)
     reading, jcv_notes = read_jcv(ctx)
     found += jcv_notes
+    if any(f.code == "PML_CONFIRMED" for f in found):
+        # A patient with PML is never shown a "continue if the benefit outweighs the risk" estimate.
+        return PmlAssessment(None, reading, None, tuple(found))
     prior_is = ctx.prior_immunosuppressant
     months = exposure_months(ctx)
     treatment_months = ctx.months_since_first_infusion
@@ -374,12 +435,26 @@ def assess_pml(ctx: Context) -> PmlAssessment:
         )
 
     if reading is None:
+        not_before = earliest_valid_jcv_test(ctx)
+        waiting = not_before is not None and not_before > ctx.as_of and ctx.on_treatment
         found.append(
             finding(
                 "PML_JCV_MISSING",
-                "No usable anti-JCV antibody result is recorded, so PML risk cannot be stratified.",
+                "No usable anti-JCV antibody result is recorded, so PML risk cannot be stratified."
+                + (
+                    f" A valid test is possible from {not_before} (plasma exchange or IVIG): the risk is "
+                    "unknown until then and the prescriber weighs continuing."
+                    if waiting
+                    else ""
+                ),
                 evidence=base_evidence,
-                facts=[label.JCV_RETEST_NEGATIVE_MONTHS, label.HIGHER_RISK_TREATMENT_MONTHS],
+                facts=[
+                    label.JCV_RETEST_NEGATIVE_MONTHS,
+                    label.HIGHER_RISK_TREATMENT_MONTHS,
+                    label.JCV_AFTER_PLASMA_EXCHANGE_DAYS,
+                    label.JCV_AFTER_IVIG_MONTHS,
+                ],
+                gate=GateEffect.NONE if waiting else None,
             )
         )
         return PmlAssessment(None, None, None, tuple(found))
@@ -442,6 +517,20 @@ def _pml_events(ctx: Context) -> list[Finding]:
                     facts=[label.SUSPECTED_PML_ACTION, label.COMPROMISED_IMMUNITY],
                 )
             )
+        elif (
+            e.category is AdverseEventCategory.PML
+            and e.resolved_on is not None
+            and e.resolved_on <= ctx.as_of
+        ):
+            found.append(
+                finding(
+                    "PML_EXCLUDED",
+                    f"PML was suspected on {e.date} ({e.term}) and excluded on {e.resolved_on}: the hold is "
+                    "released.",
+                    evidence=[evidence(e, f"{e.term}; excluded {e.resolved_on}")],
+                    facts=[label.SUSPECTED_PML_ACTION],
+                )
+            )
         elif (e.category is AdverseEventCategory.PML and not e.confirmed) or (
             e.category is AdverseEventCategory.NEUROLOGICAL_SYMPTOMS and e.ongoing_on(ctx.as_of)
         ):
@@ -454,11 +543,11 @@ def _pml_events(ctx: Context) -> list[Finding]:
                     facts=[label.SUSPECTED_PML_ACTION],
                 )
             )
-    for scan in ctx.patient.mri_scans:
+    for scan in ctx.mri_scans:
         if scan.date <= ctx.as_of and scan.pml_suspected:
             resolved = any(
                 s.date > scan.date and s.kind.value == "pml_workup" and not s.pml_suspected
-                for s in ctx.patient.mri_scans
+                for s in ctx.mri_scans
                 if s.date <= ctx.as_of
             )
             if not resolved:
@@ -484,7 +573,7 @@ def _benefit_risk_discussion(ctx: Context, serostatus: Serostatus) -> list[Findi
         return []
     discussed = [
         a
-        for a in ctx.patient.authorizations
+        for a in ctx.authorizations
         if a.kind is AuthorizationKind.BENEFIT_RISK_DISCUSSION and point - early <= a.date <= ctx.as_of
     ]
     if discussed:

@@ -37,7 +37,7 @@ def age_findings(ctx: Context) -> list[Finding]:
 
 def current_pregnancy(ctx: Context) -> PregnancyRecord | None:
     """The latest pregnancy report on or before ``as_of`` if it says pregnant."""
-    reports = [r for r in ctx.patient.pregnancies if r.date <= ctx.as_of]
+    reports = [r for r in ctx.pregnancies if r.date <= ctx.as_of]
     if not reports or reports[-1].status is not PregnancyStatus.PREGNANT:
         return None
     latest = reports[-1]
@@ -73,7 +73,7 @@ def pregnancy_findings(ctx: Context) -> list[Finding]:
     found += _third_trimester(ctx)
     lactating = [
         r
-        for r in ctx.patient.lactation
+        for r in ctx.lactation
         if r.date <= ctx.as_of and (r.end_date is None or r.end_date > ctx.as_of)
     ]
     if lactating:
@@ -95,7 +95,7 @@ def _third_trimester(ctx: Context) -> list[Finding]:
     """Infusions in gestational week 28 or later call for neonatal platelet and haemoglobin checks."""
     week = label.THIRD_TRIMESTER_WEEK.value
     found: list[Finding] = []
-    for report in ctx.patient.pregnancies:
+    for report in ctx.pregnancies:
         if report.date > ctx.as_of or report.gestational_weeks is None:
             continue
         end = report.end_date or ctx.as_of

@@ -513,7 +513,7 @@ def _summary(ctx: Context, r: MsResponse) -> Finding:
         ),
         derived("neda3_recent", r.recent.status.value, r.recent.end),
     ]
-    ev += [evidence(x, "relapse") for x in ctx.patient.relapses if x.date <= ctx.as_of]
+    ev += [evidence(x, "relapse") for x in ctx.relapses if x.date <= ctx.as_of]
     ev += [evidence(s.scan, s.describe()) for s in r.scans]
     if r.baseline_edss is not None:
         ev.append(evidence(r.baseline_edss, f"baseline EDSS {r.baseline_edss.score:g}"))
@@ -638,7 +638,7 @@ def _after_stop(ctx: Context, r: MsResponse) -> list[Finding]:
         return []
     watch_end = add_months(last.date, kb.REBOUND_WATCH_MONTHS.value)
     until = min(ctx.as_of, watch_end)
-    relapses = [x for x in ctx.patient.relapses if last.date < x.date <= until]
+    relapses = [x for x in ctx.relapses if last.date < x.date <= until]
     scans = [s for s in r.scans if last.date < s.scan.date <= until and s.any_activity]
     facts = [kb.REBOUND_WATCH_MONTHS, kb.REBOUND_TIMING, kb.ARR_PRE_TREATMENT_WINDOW_MONTHS]
     if relapses or scans:

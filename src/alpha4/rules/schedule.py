@@ -21,8 +21,8 @@ from .antibodies import AntibodyReading, AntibodyStatus
 from .context import Context
 from .dates import add_months
 from .exposure import prescribed_interval_days
-from .findings import Finding, derived, finding
-from .pml import PmlAssessment
+from .findings import Finding, derived, evidence, finding
+from .pml import PmlAssessment, earliest_valid_jcv_test
 
 
 class Status(StrEnum):
@@ -117,6 +117,24 @@ def next_infusion(ctx: Context) -> ScheduleItem | None:
 
 
 def jcv_test(ctx: Context, pml: PmlAssessment) -> ScheduleItem:
+    """The next anti-JCV test, never before a result can validly be read after plasma exchange or IVIG."""
+    item = _jcv_test(ctx, pml)
+    not_before = earliest_valid_jcv_test(ctx)
+    if not_before is None or item.due is None or item.due >= not_before:
+        return item
+    grace = dt.timedelta(days=label.TEST_GRACE_DAYS.value)
+    return item.model_copy(
+        update={
+            "due": not_before,
+            "overdue_after": not_before + grace,
+            "status": status_on(ctx.as_of, not_before, not_before + grace),
+            "reason": item.reason + f"; not before {not_before} (plasma exchange or IVIG)",
+            "facts": (*item.facts, label.JCV_AFTER_PLASMA_EXCHANGE_DAYS.key, label.JCV_AFTER_IVIG_MONTHS.key),
+        }
+    )
+
+
+def _jcv_test(ctx: Context, pml: PmlAssessment) -> ScheduleItem:
     reading = pml.reading
     facts: tuple[Fact[object], ...] = (label.JCV_RETEST_NEGATIVE_MONTHS, label.JCV_RETEST_LOW_INDEX_MONTHS)
     if reading is None:
@@ -221,7 +239,7 @@ def panel_test(ctx: Context, panel: Panel) -> ScheduleItem | None:
 
 
 def mri(ctx: Context, pml: PmlAssessment) -> ScheduleItem | None:
-    scans = [s for s in ctx.patient.mri_scans if s.date <= ctx.as_of]
+    scans = [s for s in ctx.mri_scans if s.date <= ctx.as_of]
     if ctx.discontinued:
         return None
     if not scans:
@@ -277,7 +295,7 @@ def reassessment(ctx: Context) -> ScheduleItem | None:
         return None
     done = [
         a
-        for a in ctx.patient.authorizations
+        for a in ctx.authorizations
         if a.kind is AuthorizationKind.REASSESSMENT and first.date < a.date <= ctx.as_of
     ]
     points: tuple[int, ...]
@@ -304,7 +322,7 @@ def reauthorization(ctx: Context) -> ScheduleItem | None:
         return None
     grants = [
         a
-        for a in ctx.patient.authorizations
+        for a in ctx.authorizations
         if a.kind in (AuthorizationKind.AUTHORIZATION, AuthorizationKind.ENROLLMENT) and a.date <= ctx.as_of
     ]
     if not grants:
@@ -329,7 +347,7 @@ def benefit_risk_discussion(ctx: Context) -> ScheduleItem | None:
     point = add_months(first.date, label.BENEFIT_RISK_DISCUSSION_MONTHS.value)
     done = [
         a
-        for a in ctx.patient.authorizations
+        for a in ctx.authorizations
         if a.kind is AuthorizationKind.BENEFIT_RISK_DISCUSSION
         and point - dt.timedelta(days=label.DUE_SOON_DAYS.value) <= a.date <= ctx.as_of
     ]
@@ -352,7 +370,7 @@ def discontinuation_follow_up(ctx: Context) -> ScheduleItem | None:
         return None
     done = [
         a
-        for a in ctx.patient.authorizations
+        for a in ctx.authorizations
         if a.kind is AuthorizationKind.FOLLOW_UP and stop.date < a.date <= ctx.as_of
     ]
     if done:
@@ -413,15 +431,12 @@ OVERDUE_CODES = {
 def schedule_findings(ctx: Context, items: list[ScheduleItem]) -> list[Finding]:
     """Findings for overdue items (a lapsed authorization or stale JCV result holds the infusion)."""
     found: list[Finding] = []
+    verified_at_chair = ctx.checklist is not None and ctx.checklist.authorization_verified is True
     for item in items:
-        if item.item == "reauthorization" and item.due is None and item.status is Status.DUE:
-            found.append(
-                finding(
-                    "REMS_AUTHORIZATION_UNVERIFIED",
-                    item.reason.capitalize() + ".",
-                    facts=[label.REAUTHORIZATION_MONTHS, label.CHECKLIST_REQUIRED],
-                )
-            )
+        if item.item == "reauthorization" and (
+            (item.due is None and item.status is Status.DUE) or item.status is Status.OVERDUE
+        ):
+            found += _authorization(ctx, item, verified_at_chair)
             continue
         if item.status is not Status.OVERDUE:
             continue
@@ -441,12 +456,76 @@ def schedule_findings(ctx: Context, items: list[ScheduleItem]) -> list[Finding]:
                 facts=[CATALOGUE[k] for k in item.facts],
             )
         )
-    if any(i.item == "mri" and i.last is None for i in items) and ctx.infusion_count == 0:
-        found.append(
+    if ctx.infusion_count == 0 and not ctx.discontinued:
+        found += _baseline_mri(ctx)
+    return found
+
+
+def _authorization(ctx: Context, item: ScheduleItem, verified_at_chair: bool) -> list[Finding]:
+    """TOUCH: no enrolment recorded, or the authorization lapsed; the nurse's 'yes' at the chair settles it.
+
+    Checklist step 1 ("Is the patient currently authorized?") is verified in TOUCH On-Line by the
+    infusion site: a 'yes' releases the hold without a prescriber's clearance, and asks for the record
+    to be brought up to date.
+    """
+    facts = [label.REAUTHORIZATION_MONTHS, label.CHECKLIST_REQUIRED, label.CHECKLIST_AUTHORIZATION_AT_CHAIR]
+    if verified_at_chair:
+        return [
+            finding(
+                "REMS_AUTHORIZATION_VERIFIED_AT_CHAIR",
+                "The nurse verified at the chair that the patient is currently authorized in TOUCH"
+                + (
+                    f"; alpha4's record shows the authorization lapsed on {item.due}."
+                    if item.due
+                    else "; alpha4 has no enrolment or authorization recorded."
+                ),
+                facts=facts,
+            )
+        ]
+    if item.due is None and ctx.infusion_count == 0:
+        return [
+            finding(
+                "REMS_ENROLLMENT_MISSING",
+                "A first infusion with no TOUCH enrolment or authorization recorded: verify it at the chair "
+                "(checklist step 1) before infusing.",
+                facts=facts,
+            )
+        ]
+    if item.due is None:
+        return [finding("REMS_AUTHORIZATION_UNVERIFIED", item.reason.capitalize() + ".", facts=facts)]
+    return [
+        finding(
+            "REMS_AUTHORIZATION_LAPSED",
+            f"TOUCH authorization was due for renewal on {item.due} and is overdue since {item.overdue_after} "
+            f"({item.reason}; last {item.last}).",
+            evidence=[derived(item.item, f"due {item.due}, last {item.last}", item.due)],
+            facts=facts,
+        )
+    ]
+
+
+def _baseline_mri(ctx: Context) -> list[Finding]:
+    """Before the first infusion: a brain MRI recent enough to be the reference (profile's months)."""
+    months = ctx.profile.baseline_mri_months
+    scans = [s for s in ctx.mri_scans if s.date <= ctx.as_of]
+    if not scans:
+        return [
             finding(
                 "MRI_BASELINE_NEEDED",
                 "No brain MRI is recorded before the first infusion.",
-                facts=[label.MRI_BEFORE_START],
+                facts=[label.MRI_BEFORE_START, months],
             )
+        ]
+    last = scans[-1]
+    oldest_allowed = add_months(ctx.as_of, -months.value)
+    if last.date >= oldest_allowed:
+        return []
+    return [
+        finding(
+            "MRI_BASELINE_OUTDATED",
+            f"The latest brain MRI is of {last.date}, older than {months.value} months (before {oldest_allowed}): "
+            "an old scan is not a baseline.",
+            evidence=[evidence(last, last.kind.value), derived("oldest_allowed_baseline", oldest_allowed)],
+            facts=[label.MRI_BEFORE_START, months],
         )
-    return found
+    ]

@@ -34,6 +34,7 @@ class WorklistRow(BaseModel):
 
     patient_id: str
     gate: str
+    gate_headline: str = ""  # "GO after the checklist" until the screening questions are answered
     next_infusion: dt.date | None
     pml_risk_per_1000: float | None
     items: tuple[WorkItem, ...]
@@ -53,21 +54,26 @@ def worklist_row(a: Assessment) -> WorklistRow:
     return WorklistRow(
         patient_id=a.patient_id,
         gate=a.gate.decision.value,
+        gate_headline=a.gate.headline,
         next_infusion=a.next_infusion,
         pml_risk_per_1000=a.pml.risk_per_1000 if a.pml else None,
         items=tuple(items),
     )
 
 
-def _urgency(a: Assessment) -> tuple[int, int, int, dt.date, str]:
+FIRST_AMONG_STOPS = frozenset({"PML_CONFIRMED"})  # a diagnosed PML is never ranked below another stop
+
+
+def _urgency(a: Assessment) -> tuple[int, int, int, int, dt.date, str]:
     critical = sum(1 for f in a.findings if f.severity is Severity.CRITICAL)
     overdue = sum(1 for s in a.schedule if s.status is Status.OVERDUE)
     soonest = min((s.due for s in a.schedule if s.due and s.status in SHOWN_STATUSES), default=dt.date.max)
-    return (_GATE_RANK[a.gate.decision], -critical, -overdue, soonest, a.patient_id)
+    first = 0 if FIRST_AMONG_STOPS & set(a.gate.reasons) else 1
+    return (_GATE_RANK[a.gate.decision], first, -critical, -overdue, soonest, a.patient_id)
 
 
 def build_worklist(assessments: Iterable[Assessment], *, include_quiet: bool = False) -> list[WorklistRow]:
-    """Rows sorted most urgent first (stop, hold, then go; more critical findings, more overdue
+    """Rows sorted most urgent first (stop, hold, then go; a diagnosed PML first among stops; more critical findings, more overdue
     items, the earliest due date; patient id breaks ties so the order is stable)."""
     ordered = sorted(assessments, key=_urgency)
     rows = [worklist_row(a) for a in ordered]

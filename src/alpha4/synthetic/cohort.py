@@ -51,14 +51,9 @@ from alpha4.domain import (
     Sex,
     WeightRecord,
 )
+from alpha4.domain.months import add_months
 
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    m = day.month - 1 + months
-    y = day.year + m // 12
-    m = m % 12 + 1
-    d = min(day.day, 28)
-    return dt.date(y, m, d)
+_add_months = add_months  # the rules' month arithmetic (one definition, dateutil.relativedelta)
 
 
 @dataclass
@@ -414,6 +409,7 @@ def ms_serious_hypersensitivity(b: Builder) -> None:
                 grade=3,
                 onset_minutes=35,
                 description="urticaria, hypotension, dyspnoea",
+                manifestations=("urticaria", "hypotension", "dyspnoea"),
             )
         }
     )
@@ -431,6 +427,7 @@ def ms_infusion_reaction(b: Builder) -> None:
                 grade=1,
                 onset_minutes=50,
                 description="headache, flushing",
+                manifestations=("headache", "flushing"),
             )
         }
     )
@@ -812,3 +809,7 @@ def generate_cohort(n: int, as_of: dt.date, *, seed: int = 0) -> Iterator[tuple[
 from .response_scenarios import RESPONSE_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(RESPONSE_SCENARIOS)
+
+from .safety_scenarios import SAFETY_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(SAFETY_SCENARIOS)
