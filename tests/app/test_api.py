@@ -53,7 +53,7 @@ def test_filters_on_the_api_worklist(client: TestClient) -> None:
 
 
 def test_patient_and_assessment(client: TestClient) -> None:
-    h = bearer(client, Role.ANALYST)
+    h = bearer(client, Role.COORDINATOR)
     patient = client.get("/api/v1/patients/HOLD-1", headers=h).json()
     assert patient["id"] == "HOLD-1" and patient["infusions"]
     a = client.get("/api/v1/patients/HOLD-1/assessment", headers=h).json()

@@ -62,7 +62,7 @@ def audit() -> MemoryAudit:
 
 @pytest.fixture(scope="module")
 def base(audit: MemoryAudit) -> Iterator[str]:
-    with serve(create_cds_app(app_settings(), audit=audit)) as url:
+    with serve(made_for=lambda url: create_cds_app(app_settings(public_base_url=url), audit=audit)) as url:
         yield url
 
 

@@ -174,7 +174,7 @@ def test_worklist_filters(signed_in: Client) -> None:
 
 
 def test_patient_page_summary_findings_schedule_and_charts(signed_in: Client) -> None:
-    page = signed_in(Role.ANALYST).get("/patients/HOLD-1").text
+    page = signed_in(Role.COORDINATOR).get("/patients/HOLD-1").text
     for text in (
         "Multiple sclerosis",
         "Infusions",
@@ -384,7 +384,7 @@ def test_a_prescriber_corrects_the_birth_date_and_the_nurse_may_not(signed_in: C
     token = csrf_of(doctor, url)
     data = {"csrf_token": token, "version": "1", "sex": sex.group(1), "reason": "year mistyped at enrolment"}
     future = doctor.post(url, data=data | {"birth_date": (TODAY + dt.timedelta(days=30)).isoformat()})
-    assert future.status_code == 422 and "after the assessment date" in future.text
+    assert future.status_code == 422 and "dated before the birth date" in future.text
     assert age_on_page(doctor, "GO-2") == before  # nothing written
     older = dt.date.fromisoformat(born.group(1)).replace(year=int(born.group(1)[:4]) - 10)
     r = doctor.post(url, data=data | {"birth_date": older.isoformat()})
@@ -422,7 +422,13 @@ def test_admin_reactivates_a_user_and_changes_roles_which_apply_at_once(signed_i
     roles = {"csrf_token": token, "username": "analyst1", "roles": ["analyst", "coordinator"]}
     r = admin.post("/admin/users/roles", data=roles)
     assert r.status_code == 200 and "Roles of analyst1 changed" in r.text
-    assert as_analyst_may_enter_results()  # the open session has the new role at its next request
+    assert not as_analyst_may_enter_results()  # a role change ends the user's open sessions (epoch)
+    sign_in_again = signed_in(Role.ANALYST)  # signed in again, the new role applies
+    assert sign_in_again.get(new_result).status_code == 200
+    analyst_cookies = dict(sign_in_again.cookies)
+    admin = signed_in(Role.ADMIN)
+    admin_cookies = dict(admin.cookies)
+    token = csrf_of(admin, "/admin/users")
     r = admin.post(
         "/admin/users/roles", data={"csrf_token": token, "username": "admin1", "roles": ["analyst"]}
     )

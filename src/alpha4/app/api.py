@@ -15,12 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from alpha4.domain import Infusion, Patient, PreInfusionChecklist
 from alpha4.rules import Assessment
 from alpha4.rules.worklist import WorklistRow
+from alpha4.store.users import Role
 
 from .auth import token_router
-from .deps import ClinicDep, require
+from .deidentify import deidentified
+from .deps import ClinicDep, WebDep, require
 from .forms import ENTRY_FORMS, NEW_ENTRY_KINDS, KindForm
 from .schemas import ChecklistAnswers, ClearanceIn, PatientSummary, Problem, RecordVersion, Retraction
-from .security import CurrentUser, Permission
+from .security import CurrentUser, Permission, age_band, pseudonym
 from .services import FieldProblem, GateClosed, RecordRejected
 from .worklist import Due, Filters, GateFilter, filter_rows
 
@@ -32,9 +34,14 @@ RecordIdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Z
 Kind = StrEnum("Kind", {k: k for k in ENTRY_FORMS})  # type: ignore[misc]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "the request body is not readable (not JSON, nested too deeply)"},
     401: {"model": Problem, "description": "no valid bearer token"},
     403: {"model": Problem, "description": "the user's roles do not allow this"},
     404: {"model": Problem, "description": "no such patient or record"},
+    409: {"model": Problem, "description": "the patient's stored record cannot be assessed (see detail)"},
+    413: {"model": Problem, "description": "the request body is larger than the limit"},
+    422: {"description": "a field is not valid (each problem names its path)"},
+    503: {"model": Problem, "description": "the registry is not reachable; nothing was saved (retry later)"},
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
@@ -55,6 +62,7 @@ def _camel(name: str) -> str:
 )
 def get_worklist(
     clinic: ClinicDep,
+    web: WebDep,
     user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
     due: Due = Due.ANY,
     gate: GateFilter = GateFilter.ANY,
@@ -66,7 +74,11 @@ def get_worklist(
     """Today's worklist, most urgent first (stop, hold, go; then critical, overdue, soonest due)."""
     rows, by_patient = clinic.worklist()
     f = Filters(due, gate, pml_higher, antibodies, pregnancy, all_patients)
-    return filter_rows(rows, by_patient, f, clinic.today())
+    shown = filter_rows(rows, by_patient, f, clinic.today())
+    if user.can(Permission.VIEW_PATIENT):
+        return shown
+    key = web.signing_key()  # de-identified (analysts): pseudonymous ids
+    return [r.model_copy(update={"patient_id": pseudonym(key, r.patient_id)}) for r in shown]
 
 
 @router.get(
@@ -77,24 +89,62 @@ def get_worklist(
     tags=["patients"],
 )
 def list_patients(
-    clinic: ClinicDep, user: Annotated[CurrentUser, Depends(require(Permission.VIEW))]
+    clinic: ClinicDep, web: WebDep, user: Annotated[CurrentUser, Depends(require(Permission.VIEW))]
 ) -> list[PatientSummary]:
-    """Every patient of the registry with today's gate and next infusion."""
+    """Every patient of the registry with today's gate and next infusion; de-identified for a user
+    who may not see one patient (an analyst): pseudonymous ids, age bands, no problem text."""
     rows, _ = clinic.worklist()
-    ind = clinic.cache.indications
-    return sorted(
-        (
-            PatientSummary(
-                patient_id=r.patient_id,
-                indication=ind.get(r.patient_id, ""),
-                gate=r.gate,
-                next_infusion=r.next_infusion,
-                pml_risk_per_1000=r.pml_risk_per_1000,
+    ind, ages = clinic.cache.indications, dict(clinic.cache.ages)
+    summaries = [
+        PatientSummary(
+            patient_id=r.patient_id,
+            indication=ind.get(r.patient_id, ""),
+            gate=r.gate,
+            next_infusion=r.next_infusion,
+            pml_risk_per_1000=r.pml_risk_per_1000,
+            age_band=age_band(ages[r.patient_id]) if r.patient_id in ages else None,
+        )
+        for r in rows
+    ]
+    summaries += [
+        PatientSummary(
+            patient_id=pid,
+            indication="",
+            gate="unknown",
+            next_infusion=None,
+            pml_risk_per_1000=None,
+            problem=f"cannot be assessed: {reason}",
+        )
+        for pid, reason in dict(clinic.cache.unassessable).items()
+    ]
+    if not user.can(Permission.VIEW_PATIENT):
+        key = web.signing_key()
+        summaries = [
+            s.model_copy(
+                update={
+                    "patient_id": pseudonym(key, s.patient_id),
+                    "problem": "cannot be assessed" if s.problem else None,
+                }
             )
-            for r in rows
-        ),
-        key=lambda s: s.patient_id,
-    )
+            for s in summaries
+        ]
+    return sorted(summaries, key=lambda s: s.patient_id)
+
+
+@router.get(
+    "/export/deidentified",
+    operation_id="exportDeidentified",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+    tags=["patients"],
+)
+def export_deidentified(
+    clinic: ClinicDep, web: WebDep, user: Annotated[CurrentUser, Depends(require(Permission.VIEW))]
+) -> list[dict[str, Any]]:
+    """Every patient de-identified (pseudonymous id, age band, no ids, birth date or free text), for
+    analysis; the only export an analyst may take."""
+    key, today = web.signing_key(), clinic.today()
+    return sorted((deidentified(p, key, today) for p in clinic.cohort()), key=lambda d: str(d["patient_id"]))
 
 
 @router.get(
@@ -105,7 +155,9 @@ def list_patients(
     tags=["patients"],
 )
 def get_patient(
-    clinic: ClinicDep, patient_id: PatientId, user: Annotated[CurrentUser, Depends(require(Permission.VIEW))]
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> Patient:
     """The patient's current timeline (retracted records left out)."""
     return clinic.patient(patient_id)
@@ -119,7 +171,9 @@ def get_patient(
     tags=["assessment"],
 )
 def get_assessment(
-    clinic: ClinicDep, patient_id: PatientId, user: Annotated[CurrentUser, Depends(require(Permission.VIEW))]
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> Assessment:
     """Gate (with today's screening answers, if any), findings, schedule and PML risk, today."""
     return clinic.assessment(clinic.patient(patient_id), clinic.visit(patient_id))
@@ -133,7 +187,9 @@ def get_assessment(
     tags=["timeline"],
 )
 def list_records(
-    clinic: ClinicDep, patient_id: PatientId, user: Annotated[CurrentUser, Depends(require(Permission.VIEW))]
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> list[RecordVersion]:
     """The current version of every record (retracted ones included, marked)."""
     return [RecordVersion.of(r) for r in clinic.records(patient_id)]
@@ -151,7 +207,7 @@ def get_record_history(
     patient_id: PatientId,
     kind: Kind,
     record_id: RecordIdPath,
-    user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> list[RecordVersion]:
     """Every version of one record, oldest first, with who recorded it and why it changed."""
     return [RecordVersion.of(r) for r in clinic.history(patient_id, str(kind.value), record_id)]
@@ -193,13 +249,14 @@ def correct_demographics(
 @router.get(
     "/patients/{patient_id}/demographics/history",
     response_model=list[RecordVersion],
+    responses=ERRORS,
     tags=["timeline"],
     operation_id="demographicsHistory",
 )
 def demographics_history(
     clinic: ClinicDep,
     patient_id: PatientId,
-    user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> list[RecordVersion]:
     """Every version of the patient's demographics, oldest first, with who changed them and why."""
     return [RecordVersion.of(r) for r in clinic.history(patient_id, "patient", patient_id)]
@@ -242,7 +299,12 @@ def _add_record_routes(kf: KindForm) -> None:
         if change.record.id != record_id:
             raise RecordRejected([FieldProblem("record.id", f"must be the record in the path ({record_id})")])
         clinic.correct(
-            patient_id, change.record, version=change.version, reason=change.reason, actor=user.username
+            patient_id,
+            change.record,
+            version=change.version,
+            reason=change.reason,
+            actor=user.username,
+            prescriber=Role.PRESCRIBER in user.roles,
         )
         return _version_of(clinic, patient_id, kf.kind, record_id)
 
@@ -327,7 +389,10 @@ def record_checklist(
     "/patients/{patient_id}/clearances",
     operation_id="clearHold",
     response_model=Assessment,
-    responses={**WRITE_ERRORS, 422: {"description": "not a clearable reason of today's gate"}},
+    responses={
+        **WRITE_ERRORS,
+        422: {"description": "not a clearable reason of today's gate, or a field not valid"},
+    },
     tags=["visit"],
 )
 def clear_hold(

@@ -21,7 +21,8 @@ from .deps import (
     session_token,
     set_cookie,
 )
-from .security import LoginThrottle, new_csrf_token
+from .security import new_csrf_token
+from .services import SignInLimits, SignInThrottled
 
 router = APIRouter(include_in_schema=False)
 token_router = APIRouter()
@@ -29,36 +30,12 @@ token_router = APIRouter()
 MAX_FIELD = 200
 
 
-class Throttles:
-    """Failures per user name, and (with a higher limit: a clinic may share one address) per client."""
-
-    def __init__(self, web: WebSettings) -> None:
-        self.user = LoginThrottle(web.login_max_failures, web.login_window_seconds)
-        self.client = LoginThrottle(web.login_max_failures * 4, web.login_window_seconds)
-
-    @staticmethod
-    def keys(request: Request, username: str) -> tuple[str, str]:
-        client = request.client.host if request.client else "unknown"
-        return (f"user:{username.strip().lower()}", f"client:{client}")
-
-    def retry_after(self, keys: tuple[str, str]) -> int:
-        return max(self.user.retry_after(keys[:1]), self.client.retry_after(keys[1:]))
-
-    def failed(self, keys: tuple[str, str]) -> None:
-        self.user.failed(keys[:1])
-        self.client.failed(keys[1:])
-
-    def succeeded(self, keys: tuple[str, str]) -> None:
-        self.user.succeeded(keys[0])
+def _limits(web: WebSettings) -> SignInLimits:
+    return SignInLimits(web.login_max_failures, web.login_client_max_failures, web.login_window_seconds)
 
 
-def _throttle(request: Request, web: WebSettings) -> Throttles:
-    throttle = getattr(request.app.state, "login_throttle", None)
-    if throttle is None:
-        throttle = Throttles(web)
-        request.app.state.login_throttle = throttle
-    assert isinstance(throttle, Throttles)
-    return throttle
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _safe_next(target: str) -> str:
@@ -82,31 +59,31 @@ async def login(
     next: Annotated[str, Form(max_length=MAX_FIELD)] = "/",
 ) -> Response:
     await check_csrf(request)
-    throttle = _throttle(request, web)
-    keys = Throttles.keys(request, username)
-    wait = throttle.retry_after(keys)
-    if wait:
+    try:
+        signed_in = (
+            clinic.sign_in(username, password, client=_client(request), limits=_limits(web))
+            if username.strip() and password
+            else None
+        )
+    except SignInThrottled as throttled:
+        wait = throttled.retry_after
         message = f"Too many failed sign-ins. Try again in {wait // 60 + 1} minutes."
         response = render(request, "login.html", {"error": message, "username": username}, status_code=429)
         response.headers["Retry-After"] = str(wait)
         return response
-    signed_in = clinic.sign_in(username.strip(), password) if username.strip() and password else None
     if signed_in is None:
-        throttle.failed(keys)
         return render(
             request,
             "login.html",
             {"error": "User name or password is not right.", "username": username, "next": _safe_next(next)},
             status_code=400,
         )
-    throttle.succeeded(keys)
-    display_name, _roles = signed_in
     done = RedirectResponse(_safe_next(next), status_code=303)
     set_cookie(
         done,
         web,
         SESSION_COOKIE,
-        session_token(web, username.strip(), display_name),
+        session_token(web, signed_in.username, signed_in.display_name, signed_in.epoch),
         web.session_minutes * 60,
     )
     set_cookie(done, web, CSRF_COOKIE, new_csrf_token(), None)  # a new token for the new session
@@ -114,8 +91,12 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, web: WebDep) -> Response:
+async def logout(request: Request, clinic: ClinicDep, web: WebDep) -> Response:
+    """Sign out everywhere: every session and token of the user ends (the session epoch moves on)."""
     await check_csrf(request)
+    user = optional_user(request, clinic, web)
+    if user is not None:
+        clinic.sign_out(user.username)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(
         SESSION_COOKIE, path="/", secure=web.cookie_secure, httponly=True, samesite="strict"
@@ -136,7 +117,10 @@ class TokenOut(BaseModel):
     response_model=TokenOut,
     responses={
         400: {"description": "wrong user name or password"},
+        413: {"description": "the request body is larger than the limit"},
+        422: {"description": "user name or password missing or too long"},
         429: {"description": "too many failures"},
+        503: {"description": "the registry is not reachable (retry later)"},
     },
     tags=["auth"],
 )
@@ -148,17 +132,17 @@ def create_token(
     password: Annotated[str, Form(min_length=1, max_length=MAX_FIELD)],
 ) -> Response:
     """A bearer token for programs (OAuth2 password form); the user's roles apply to every call."""
-    throttle = _throttle(request, web)
-    keys = Throttles.keys(request, username)
-    wait = throttle.retry_after(keys)
-    if wait:
+    try:
+        signed_in = clinic.sign_in(username, password, client=_client(request), limits=_limits(web))
+    except SignInThrottled as throttled:
         return JSONResponse(
-            {"detail": "too many failed sign-ins"}, status_code=429, headers={"Retry-After": str(wait)}
+            {"detail": "too many failed sign-ins"},
+            status_code=429,
+            headers={"Retry-After": str(throttled.retry_after)},
         )
-    signed_in = clinic.sign_in(username.strip(), password)
     if signed_in is None:
-        throttle.failed(keys)
         return JSONResponse({"detail": "user name or password is not right"}, status_code=400)
-    throttle.succeeded(keys)
-    token = TokenOut(access_token=api_token(web, username.strip()), expires_in=web.token_minutes * 60)
+    token = TokenOut(
+        access_token=api_token(web, signed_in.username, signed_in.epoch), expires_in=web.token_minutes * 60
+    )
     return JSONResponse(token.model_dump())

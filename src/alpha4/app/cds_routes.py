@@ -23,7 +23,7 @@ import httpx
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from alpha4.interop import cds
 from alpha4.interop.fhir_in import FhirInputError, Unmapped
@@ -82,8 +82,22 @@ class CdsSettings(BaseModel):
     demo: bool = Field(default=False, description="Accept calls without a JWT (alpha4 serve --demo only)")
     issuers: tuple[TrustedIssuer, ...] = ()
     public_base_url: str | None = Field(
-        default=None, description="Base URL clients call (the JWT aud); default: the request's own URL"
+        default=None,
+        description="Base URL clients call: a JWT's aud must be this plus the service path (never the "
+        "request's Host header, which the caller chooses). Required when an issuer is trusted.",
     )
+    demo_fhir_hosts: tuple[str, ...] = Field(
+        default=("localhost", "127.0.0.1", "::1"),
+        description="In demo mode (no JWT) the only hosts a fhirServer may name: a caller cannot make "
+        "alpha4 fetch from elsewhere",
+    )
+
+    @model_validator(mode="after")
+    def _jwt_mode_needs_its_url(self) -> CdsSettings:
+        if self.issuers and not self.demo and not self.public_base_url:
+            raise ValueError("CDS Hooks with trusted issuers needs public_base_url (the JWT audience)")
+        return self
+
     profile: str = "us"
     as_of: dt.date | None = Field(default=None, description="Fixed assessment date (tests); default today")
     fhir_timeout_seconds: float = 5.0
@@ -169,8 +183,9 @@ def create_cds_router(
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _Problem(401, "missing bearer token (Authorization: Bearer <JWT>)")
-        base = (settings.public_base_url or str(request.base_url)).rstrip("/")
-        url = base + request.url.path
+        if not settings.public_base_url:
+            raise _Problem(401, "no trusted CDS client is configured (public_base_url and issuers)")
+        url = settings.public_base_url.rstrip("/") + request.url.path
         try:
             claims = verify(
                 token.strip(),
@@ -286,6 +301,11 @@ def create_cds_router(
         """The searches ``keys`` from the FHIR server, and the remaining pages of ``partial``."""
         partial = partial or {}
         base = str(call.fhirServer).rstrip("/")
+        if settings.demo and (httpx.URL(base).host or "") not in settings.demo_fhir_hosts:
+            raise _Problem(
+                412,
+                f"demo mode reads only from {', '.join(settings.demo_fhir_hosts)}, not the fhirServer named",
+            )
         headers = {"Accept": "application/fhir+json"}
         if call.fhirAuthorization is not None:
             headers["Authorization"] = f"Bearer {call.fhirAuthorization.access_token}"
@@ -303,10 +323,10 @@ def create_cds_router(
                 out[key] = None
                 return
             response.raise_for_status()
-            out[key] = await _all_pages(client, key, response.json())
+            out[key] = await _all_pages(client, key, response.json(), base)
 
         async def rest(client: httpx.AsyncClient, key: str) -> None:
-            out[key] = await _all_pages(client, key, partial[key])
+            out[key] = await _all_pages(client, key, partial[key], base)
 
         try:
             # The searches are independent: ask them all at once (a chart opening waits for the slowest).
@@ -326,9 +346,10 @@ def create_cds_router(
             raise _Problem(412, f"cannot read {names} from the FHIR server: {first}") from None
         return out
 
-    async def _all_pages(client: httpx.AsyncClient, key: str, page: Any) -> Any:
-        """The whole search: follow searchset ``next`` links to the end. A search larger than
-        :attr:`CdsSettings.max_search_resources` ends in 412 (said, never a silent cut)."""
+    async def _all_pages(client: httpx.AsyncClient, key: str, page: Any, base: str) -> Any:
+        """The whole search: follow searchset ``next`` links to the end, only on the fhirServer's own
+        origin (the EHR's access token goes nowhere else, whatever a page links to). A search larger
+        than :attr:`CdsSettings.max_search_resources` ends in 412 (said, never a silent cut)."""
         if not isinstance(page, dict) or page.get("resourceType") != "Bundle":
             if cds.is_outcome(page):
                 raise _Problem(412, f"the FHIR server reported an error for {key}: {cds.outcome_text(page)}")
@@ -340,6 +361,11 @@ def create_cds_router(
             if nxt in seen:
                 raise _Problem(412, f"the FHIR server's pages for {key} link back to {nxt}")
             seen.add(nxt)
+            if not _same_origin(str(nxt), base):
+                raise _Problem(
+                    412,
+                    f"{key}: a next link leaves the fhirServer's origin (the access token is not sent there)",
+                )
             if len(entries) > settings.max_search_resources:
                 raise _Problem(
                     412,
@@ -398,6 +424,17 @@ def create_cds_router(
         return JSONResponse({"recorded": recorded})
 
     return router
+
+
+def _same_origin(url: str, base: str) -> bool:
+    """Same scheme, host and port.
+
+    >>> fhir = "https://ehr.test/fhir"
+    >>> _same_origin("https://ehr.test/fhir/Obs?page=2", fhir), _same_origin("https://evil.test/x", fhir)
+    (True, False)
+    """
+    a, b = httpx.URL(url), httpx.URL(base)
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
 
 
 def _reason(error: ValidationError) -> str:

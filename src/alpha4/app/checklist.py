@@ -14,7 +14,7 @@ from alpha4.knowledge import label
 from alpha4.rules import Assessment, Decision, GateEffect
 
 from .deps import ClinicDep, render, require
-from .forms import ENTRY_FORMS, build_record, payload_from_form
+from .forms import ENTRY_FORMS, build_record, payload_from_form, unwrap_annotation
 from .security import CurrentUser, Permission
 from .services import Clinic, FieldProblem, GateClosed, RecordRejected, unique_ids
 
@@ -46,7 +46,7 @@ _TEXT = {
 QUESTION_LIST: tuple[Question, ...] = tuple(
     Question(name, _TEXT.get(name, name.replace("_", " ")), name in QUESTIONS)
     for name, f in PreInfusionChecklist.model_fields.items()
-    if f.annotation == bool | None
+    if unwrap_annotation(f.annotation) == (bool, True)
 )
 
 

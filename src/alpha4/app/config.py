@@ -26,9 +26,24 @@ class WebSettings(BaseSettings):
     session_minutes: int = Field(default=8 * 60, ge=5, le=24 * 60)
     token_minutes: int = Field(default=60, ge=5, le=24 * 60)
     profile: Literal["us", "eu"] = "us"
-    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_max_failures: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins per user name and window"
+    )
+    login_client_max_failures: int = Field(
+        default=50,
+        ge=1,
+        le=10_000,
+        description="Failed sign-ins per client address and window (a clinic "
+        "behind one proxy shares an address: much higher than per user name)",
+    )
     login_window_seconds: int = Field(default=15 * 60, ge=10)
     warm_cache: bool = Field(default=True, description="Assess the cohort in the background at start-up")
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body (a form, one record): larger is 413"
+    )
+    max_bundle_body_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest CDS Hooks request (prefetched FHIR bundles)"
+    )
 
     @model_validator(mode="after")
     def _key_long_enough(self) -> WebSettings:

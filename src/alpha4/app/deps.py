@@ -63,22 +63,35 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def session_token(web: WebSettings, username: str, display_name: str) -> str:
+def session_token(web: WebSettings, username: str, display_name: str, epoch: int) -> str:
+    """A signed session cookie; ``epoch`` is the user's session epoch when it was issued."""
     return sign(
         {
             "typ": "session",
             "u": username,
             "n": display_name,
+            "e": epoch,
             "exp": int(time.time()) + web.session_minutes * 60,
         },
         web.signing_key(),
     )
 
 
-def api_token(web: WebSettings, username: str) -> str:
+def api_token(web: WebSettings, username: str, epoch: int) -> str:
     return sign(
-        {"typ": "api", "u": username, "exp": int(time.time()) + web.token_minutes * 60}, web.signing_key()
+        {"typ": "api", "u": username, "e": epoch, "exp": int(time.time()) + web.token_minutes * 60},
+        web.signing_key(),
     )
+
+
+def _current(clinic: Clinic, payload: dict[str, object], *, via_token: bool) -> CurrentUser | None:
+    """The signed-in user if the token's session epoch is still theirs (one query per request):
+    a sign-out, a password change, a role change or a deactivation since it was issued ends it."""
+    name = str(payload["u"])
+    roles, epoch = clinic.session_of(name)
+    if not roles or payload.get("e") != epoch:
+        return None
+    return CurrentUser(name, str(payload.get("n", name)), roles, via_token=via_token)
 
 
 def _identify(request: Request, clinic: Clinic, web: WebSettings) -> CurrentUser | None:
@@ -91,16 +104,11 @@ def _identify(request: Request, clinic: Clinic, web: WebSettings) -> CurrentUser
     if auth[:7].lower() == "bearer ":
         payload = unsign(auth[7:].strip(), web.signing_key(), "api")
         if payload is not None:
-            name = str(payload["u"])
-            user = CurrentUser(name, name, clinic.roles_of(name), via_token=True)
+            user = _current(clinic, payload, via_token=True)
     elif (cookie := request.cookies.get(SESSION_COOKIE)) is not None:
         payload = unsign(cookie, web.signing_key(), "session")
         if payload is not None:
-            user = CurrentUser(
-                str(payload["u"]), str(payload.get("n", payload["u"])), clinic.roles_of(str(payload["u"]))
-            )
-    if user is not None and not user.roles:
-        user = None  # removed from every role (or deleted) since the token was issued
+            user = _current(clinic, payload, via_token=False)
     request.scope["alpha4.user"] = user
     return user
 

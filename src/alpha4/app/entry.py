@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from alpha4.store.users import Role
+
 from .deps import ClinicDep, render, require
 from .forms import (
     DEMOGRAPHICS_FORM,
@@ -131,7 +133,14 @@ def _add_routes(kf: KindForm) -> None:
                     )
                 else:
                     record = build_record(kf, payload_from_form(kf, data, record_id))
-                    clinic.correct(patient_id, record, version=version, reason=reason, actor=user.username)
+                    clinic.correct(
+                        patient_id,
+                        record,
+                        version=version,
+                        reason=reason,
+                        actor=user.username,
+                        prescriber=Role.PRESCRIBER in user.roles,
+                    )
             except RecordRejected as error:
                 errors = {p.field: p.message for p in error.problems}
         if errors:

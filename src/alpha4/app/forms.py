@@ -8,11 +8,12 @@ each problem is shown next to its field.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError, create_model
 
@@ -73,12 +74,31 @@ class KindForm:
         return self.fields + extra
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """(inner type, optional?) of ``X | None``."""
+def unwrap_annotation(annotation: Any) -> tuple[Any, bool]:
+    """(inner type, optional?) of ``X | None``, without ``Annotated`` constraints."""
+    optional = False
     if get_origin(annotation) in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return (args[0] if len(args) == 1 else annotation), True
-    return annotation, False
+        annotation, optional = (args[0] if len(args) == 1 else annotation), True
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation, optional
+
+
+def _typed(widget: str, raw: str) -> Any:
+    """Submitted text as the value its widget stands for; text that is not one stays text, and the
+    record refuses it (the domain's numbers and booleans are strict: ``"yes"`` is not ``true``)."""
+    if widget == "bool":
+        return {"yes": True, "no": False}.get(raw, raw)
+    try:
+        if widget == "integer":
+            return int(raw)
+        if widget == "number":
+            value = float(raw)
+            return value if math.isfinite(value) else raw
+    except ValueError:
+        return raw
+    return raw
 
 
 _LABELS = {
@@ -110,7 +130,7 @@ def _fields(model: type[BaseModel], prefix: str) -> tuple[FormField, ...]:
     for name, info in model.model_fields.items():
         if name in _SKIP:
             continue
-        inner, optional = _unwrap(info.annotation)
+        inner, optional = unwrap_annotation(info.annotation)
         required = info.is_required() and not optional and not prefix  # a nested part is optional as a whole
         help_text = info.description or ""
         datalist: tuple[tuple[str, str], ...] = ()
@@ -232,7 +252,7 @@ def payload_from_form(form: KindForm, data: Mapping[str, str], record_id: str) -
         raw = str(data.get(f.name, "")).strip()
         if not raw:
             continue
-        value: Any = {"yes": True, "no": False}.get(raw, raw) if f.widget == "bool" else raw
+        value = _typed(f.widget, raw)
         if f.name.startswith("reaction."):
             reaction[f.name.removeprefix("reaction.")] = value
         else:

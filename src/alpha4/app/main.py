@@ -22,15 +22,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alpha4.knowledge import get_profile
 from alpha4.settings import Settings
-from alpha4.store import ConflictError, Database, InvalidChange, NotFound, append_audit, require_current
+from alpha4.store import (
+    ConflictError,
+    Database,
+    DatabaseUnavailable,
+    InvalidChange,
+    NotFound,
+    UnreadablePatient,
+    append_audit,
+    require_current,
+)
 
 from . import admin, api, auth, checklist, entry, patients, reports, worklist
 from .config import WebSettings
 from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
+from .limits import BodyLimit
 from .runtime import freeze_startup_heap, thaw_heap
 from .services import Clinic, RecordRejected, utc_now
 
@@ -131,6 +142,28 @@ def _problem_detail(request: Request, field: str, message: str) -> list[dict[str
     return [{"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}]
 
 
+UNREACHABLE = "The registry is not reachable; nothing was saved. Try again in a minute."
+RETRY_AFTER_SECONDS = "30"
+
+
+def _registry_unreachable(request: Request, exc: Exception) -> Response:
+    """503 with the app's own page (JSON for the API) and a retry hint.
+
+    The log names the error's class and the route's template only: a database error's text can
+    hold SQL parameters, and those can hold patient data.
+    """
+    route = request.scope.get("route")
+    log.error("registry unreachable: %s on %s", type(exc).__name__, getattr(route, "path", "?"))
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    if request.url.path.startswith(("/api/", "/cds-services")):
+        return JSONResponse({"detail": UNREACHABLE}, status_code=503, headers=headers)
+    page = render(
+        request, "error.html", {"title": "Registry not reachable", "message": UNREACHABLE}, status_code=503
+    )
+    page.headers.update(headers)
+    return page
+
+
 def create_app(
     settings: Settings,
     *,
@@ -172,6 +205,7 @@ def create_app(
     app.state.templates.env.globals["static_version"] = "1"
     app.state.templates.env.globals["zip"] = zip
     app.add_middleware(HeadAsGet)  # inside SecurityHeaders, which adds its headers and logs HEAD
+    app.add_middleware(BodyLimit, max_bytes=web.max_body_bytes, max_large_bytes=web.max_bundle_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=web.cookie_secure)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
@@ -220,6 +254,23 @@ def create_app(
             return JSONResponse({"detail": str(exc)}, status_code=409)
         return render(
             request, "error.html", {"title": "Changed meanwhile", "message": str(exc)}, status_code=409
+        )
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _unavailable(request: Request, exc: DatabaseUnavailable) -> Response:
+        return _registry_unreachable(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> Response:
+        return _registry_unreachable(request, exc)
+
+    @app.exception_handler(UnreadablePatient)
+    async def _unreadable(request: Request, exc: UnreadablePatient) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        message = f"{exc}. A data manager corrects the record (or re-imports it); nothing else is affected."
+        return render(
+            request, "error.html", {"title": "Cannot be assessed", "message": message}, status_code=409
         )
 
     @app.exception_handler(InvalidChange)

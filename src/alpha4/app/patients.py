@@ -60,7 +60,7 @@ def patient_page(
     request: Request,
     clinic: ClinicDep,
     patient_id: PatientId,
-    user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> Response:
     patient = clinic.patient(patient_id)
     visit = clinic.visit(patient_id)
@@ -89,7 +89,7 @@ def record_history_page(
     patient_id: PatientId,
     kind: Annotated[str, Path(max_length=40)],
     record_id: Annotated[str, Path(max_length=128)],
-    user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> Response:
     versions = clinic.history(patient_id, kind, record_id)
     form = DEMOGRAPHICS_FORM if kind == "patient" else ENTRY_FORMS.get(kind)
@@ -112,7 +112,7 @@ def pml_sheet(
     request: Request,
     clinic: ClinicDep,
     patient_id: PatientId,
-    user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
 ) -> Response:
     patient = clinic.patient(patient_id)
     a = clinic.assessment(patient)

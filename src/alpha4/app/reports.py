@@ -25,6 +25,7 @@ from alpha4.store.report_stats import Method
 from alpha4.store.reports import REPORTS, Report, ReportFilter, run_report, sites
 from alpha4.store.summary import count_stale, refresh_stale
 
+from .api import ERRORS as API_ERRORS
 from .deps import ClinicDep, render, require
 from .report_charts import bars_svg, forest_svg
 from .security import CurrentUser, Permission
@@ -70,6 +71,7 @@ class BadFilter(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    **API_ERRORS,  # every status the API can answer (the body limit, the registry down ...)
     401: {"model": BadFilter, "description": "no valid bearer token"},
     403: {"model": BadFilter, "description": "the user's roles do not allow reports"},
     422: {"model": BadFilter, "description": "a filter is not valid (e.g. the range ends before it starts)"},
@@ -231,7 +233,7 @@ for _name in REPORTS:
     "",
     operation_id="listReports",
     response_model=list[dict[str, str]],
-    responses={k: v for k, v in ERRORS.items() if k != 422},
+    responses=ERRORS,
     summary="The reports there are",
 )
 def list_reports(user: Viewer) -> list[dict[str, str]]:

@@ -20,9 +20,14 @@ class PatientSummary(BaseModel):
 
     patient_id: str
     indication: str
-    gate: str = Field(description="go | hold | stop, today, without a checklist")
+    gate: str = Field(
+        description="go | hold | stop, today, without a checklist; "
+        "'unknown' when the record cannot be assessed (see problem)"
+    )
     next_infusion: dt.date | None
     pml_risk_per_1000: float | None
+    problem: str | None = Field(default=None, description="why the record cannot be assessed, if it cannot")
+    age_band: str | None = Field(default=None, description="ten-year age band today, e.g. '40-49'")
 
 
 class RecordVersion(BaseModel):

@@ -18,17 +18,16 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from alpha4.store.users import Role
 
 
 class Permission(StrEnum):
-    VIEW = "view"  # worklist, patient page, history, PML sheet, API reads
+    VIEW = "view"  # the worklist and patient list (de-identified without VIEW_PATIENT)
+    VIEW_PATIENT = "view_patient"  # one identified patient: page, records, history, PML sheet, assessment
     RUN_CHECKLIST = "run_checklist"  # answer the pre-infusion screening questions
     RECORD_INFUSION = "record_infusion"  # record the infusion, observation and reaction
     CLEAR_HOLD = "clear_hold"  # a prescriber's clearance of a hold, with a reason
@@ -43,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRESCRIBER: frozenset(
         {
             Permission.VIEW,
+            Permission.VIEW_PATIENT,
             Permission.RUN_CHECKLIST,
             Permission.RECORD_INFUSION,
             Permission.CLEAR_HOLD,
@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.NURSE: frozenset(
         {
             Permission.VIEW,
+            Permission.VIEW_PATIENT,
             Permission.RUN_CHECKLIST,
             Permission.RECORD_INFUSION,
             Permission.ENTER_RESULTS,
@@ -62,11 +63,40 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.COORDINATOR: frozenset(
-        {Permission.VIEW, Permission.ENTER_RESULTS, Permission.ENTER_AUTHORIZATION, Permission.VIEW_REPORTS}
+        {
+            Permission.VIEW,
+            Permission.VIEW_PATIENT,
+            Permission.ENTER_RESULTS,
+            Permission.ENTER_AUTHORIZATION,
+            Permission.VIEW_REPORTS,
+        }
     ),
-    Role.ANALYST: frozenset({Permission.VIEW, Permission.VIEW_REPORTS}),
-    Role.ADMIN: frozenset({Permission.VIEW, Permission.MANAGE_USERS}),
+    Role.ANALYST: frozenset(
+        {Permission.VIEW, Permission.VIEW_REPORTS}
+    ),  # de-identified: pseudonyms, age bands and aggregate reports; no patient pages
+    Role.ADMIN: frozenset({Permission.VIEW, Permission.VIEW_PATIENT, Permission.MANAGE_USERS}),
 }
+
+
+def pseudonym(key: bytes, patient_id: str) -> str:
+    """A stable pseudonymous id for de-identified views (HMAC of the id under the app's key).
+
+    >>> pseudonym(b"k" * 32, "GO-1") == pseudonym(b"k" * 32, "GO-1") != pseudonym(b"k" * 32, "GO-2")
+    True
+    """
+    return "anon-" + hmac.new(key, patient_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def age_band(years: int) -> str:
+    """Ten-year age band (90 and over together, as HIPAA Safe Harbor asks).
+
+    >>> age_band(37), age_band(40), age_band(93)
+    ('30-39', '40-49', '90+')
+    """
+    if years >= 90:
+        return "90+"
+    low = years // 10 * 10
+    return f"{low}-{low + 9}"
 
 
 def permissions_of(roles: frozenset[Role] | set[Role]) -> frozenset[Permission]:
@@ -151,41 +181,3 @@ def new_csrf_token() -> str:
 
 def csrf_matches(cookie: str | None, submitted: str | None) -> bool:
     return bool(cookie) and bool(submitted) and hmac.compare_digest(str(cookie), str(submitted))
-
-
-# --- sign-in throttling ---------------------------------------------------------------------------
-@dataclass
-class LoginThrottle:
-    """Failures per key (user name, client address) within a sliding window."""
-
-    max_failures: int
-    window_seconds: float
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and q[0] <= now - self.window_seconds:
-            q.popleft()
-        return q
-
-    def retry_after(self, keys: tuple[str, ...], now: float | None = None) -> int:
-        """Seconds until a sign-in may be tried again (0: allowed now)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            waits = [
-                int(q[0] + self.window_seconds - now) + 1
-                for k in keys
-                if len(q := self._recent(k, now)) >= self.max_failures
-            ]
-        return max(waits, default=0)
-
-    def failed(self, keys: tuple[str, ...], now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
-
-    def succeeded(self, username_key: str) -> None:
-        with self._lock:
-            self._failures.pop(username_key, None)

@@ -16,6 +16,7 @@ audited with the signed-in user) and :mod:`alpha4.rules` (assessing). Nothing he
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from alpha4.domain import Clearance, Infusion, Patient, PreInfusionChecklist
-from alpha4.domain.validation import check_patient
+from alpha4.domain.validation import check_patient, infusion_move_problem
 from alpha4.knowledge import Profile
 from alpha4.rules import Assessment, Decision, GateEffect, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
@@ -45,23 +46,28 @@ from alpha4.store import (
     retract_record,
 )
 from alpha4.store.audit import entries_for, patients_changed_since
-from alpha4.store.cohort import iter_patient_chunks
+from alpha4.store.cohort import iter_cohort_chunks
+from alpha4.store.errors import UnreadablePatient, validation_reason
+from alpha4.store.throttle import Limit, release, reserve
 from alpha4.store.timeline import demographic_problems, record_kind
 from alpha4.store.users import (
     Role,
     UserInfo,
+    bump_session_epoch,
+    check_credentials,
     create_user,
     deactivate_user,
     list_users,
+    needs_rehash,
     reactivate_user,
+    rehash_password,
+    session_state,
     set_roles,
     user_roles,
-    verify_password,
 )
 
 Clock = Callable[[], dt.datetime]
-EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)  # end dates and "valid until" may lie ahead, not centuries ahead
+log = logging.getLogger("alpha4.web")
 
 
 def utc_now() -> dt.datetime:
@@ -92,6 +98,32 @@ class RecordRejected(Exception):
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
 
 
+@dataclass(frozen=True, slots=True)
+class SignInLimits:
+    """Failed sign-ins allowed per window: per user name, and (much higher: a clinic behind one
+    proxy shares an address) per client address."""
+
+    per_user: int
+    per_client: int
+    window_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    epoch: int
+
+
+class SignInThrottled(Exception):
+    """Too many failed sign-ins: wait ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many failed sign-ins; retry after {retry_after} s")
+
+
 # --- the cohort's assessments --------------------------------------------------------------------------
 class CohortCache:
     """Every patient's assessment on one day, refreshed from the audit log's head."""
@@ -102,27 +134,50 @@ class CohortCache:
         self._seq = -1
         self._by_patient: dict[str, Assessment] = {}
         self.indications: dict[str, str] = {}
+        self.unassessable: dict[str, str] = {}
+        self.ages: dict[str, int] = {}
+        """Each assessed patient's age today (for age bands in de-identified lists)."""
+        """Patients whose record cannot be assessed today, with the reason (for a data manager)."""
         self._rows: list[WorklistRow] | None = None
 
     def assessments(self, db: Database, profile: Profile, day: dt.date) -> dict[str, Assessment]:
         with self._lock, db.reading() as session:
             head, _ = audit_head(session=session)
             if self._day != day:
-                self._by_patient, self.indications = {}, {}
-                for chunk in iter_patient_chunks(session=session):
-                    for p in chunk:
-                        self._remember(p, assess(p, day, profile))
+                self._by_patient, self.indications, self.unassessable, self.ages = {}, {}, {}, {}
+                for chunk in iter_cohort_chunks(session=session):
+                    for item in chunk:
+                        self._take(item, day, profile)
                 self._rows = None
             elif head != self._seq:
                 for pid in patients_changed_since(session=session, seq=self._seq):
-                    patient = load_patient(session=session, patient_id=pid)
-                    if patient is None:
-                        self._by_patient.pop(pid, None)
-                    else:
-                        self._remember(patient, assess(patient, day, profile))
+                    self._by_patient.pop(pid, None)
+                    self.unassessable.pop(pid, None)
+                    try:
+                        patient = load_patient(session=session, patient_id=pid)
+                    except UnreadablePatient as unreadable:
+                        self._take(unreadable, day, profile)
+                        continue
+                    if patient is not None:
+                        self._take(patient, day, profile)
                 self._rows = None
             self._day, self._seq = day, head
             return self._by_patient
+
+    def _take(self, item: Patient | UnreadablePatient, day: dt.date, profile: Profile) -> None:
+        """Assess one patient; one that cannot be assessed is set aside with its reason, never
+        taking the rest of the cohort down with it."""
+        if isinstance(item, UnreadablePatient):
+            self.unassessable[item.patient_id] = item.reason
+            return
+        try:
+            assessment = assess(item, day, profile)
+        except Exception as error:  # any one patient's failure is isolated and shown
+            log.warning("a patient cannot be assessed: %s", type(error).__name__)  # no patient data
+            self.unassessable[item.id] = _failure_reason(error)
+            return
+        self._remember(item, assessment)
+        self.ages[item.id] = item.age_on(day)
 
     def _remember(self, patient: Patient, assessment: Assessment) -> None:
         self._by_patient[patient.id] = assessment
@@ -160,13 +215,40 @@ class Clinic:
         self.cache = CohortCache()
 
     # -- users
-    def sign_in(self, username: str, password: str) -> tuple[str, frozenset[Role]] | None:
-        """(display name, roles) when the password is right; the sign-in is audited."""
+    def sign_in(self, username: str, password: str, *, client: str, limits: SignInLimits) -> SignedIn | None:
+        """The user when the password is right (the sign-in is audited), None when it is not.
+
+        The attempt first reserves its slot in the throttle (its own short write transaction:
+        parallel attempts cannot pass the limit); the argon2 check then runs in a read session,
+        holding no write lock; a success releases the reservation. :class:`SignInThrottled` when
+        the user name (or, after many more failures, the client address) must wait.
+        """
+        username = username.strip()
+        user_key, client_key = f"user:{username.lower()}", f"client:{client}"
+        window = dt.timedelta(seconds=limits.window_seconds)
         with self.db.writing() as session:
-            user = verify_password(session=session, username=username, password=password)
+            wait = reserve(
+                session=session,
+                limits=[
+                    Limit(user_key, limits.per_user, window),
+                    Limit(client_key, limits.per_client, window),
+                ],
+                now=self.clock(),
+            )
+        if wait:
+            raise SignInThrottled(wait)
+        with self.db.reading() as session:
+            user = check_credentials(session=session, username=username, password=password)
             if user is None:
-                return None
-            roles = frozenset(user_roles(session=session, username=username))
+                return None  # the reserved slot stays: it is this failure
+            roles, epoch = session_state(session=session, username=username)
+            found = SignedIn(username, user.display_name, frozenset(roles), epoch)
+            rehash = needs_rehash(user)
+        with self.db.writing() as session:
+            release(session=session, key=user_key, clear=True)
+            release(session=session, key=client_key)
+            if rehash:
+                rehash_password(session=session, username=username, password=password)
             append_audit(
                 session=session,
                 at=self.clock(),
@@ -175,7 +257,26 @@ class Clinic:
                 entity="user",
                 entity_id=username,
             )
-            return user.display_name, roles
+        return found
+
+    def sign_out(self, username: str) -> None:
+        """End every session and token of the user (the session epoch moves on); audited."""
+        with self.db.writing() as session:
+            bump_session_epoch(session=session, username=username)
+            append_audit(
+                session=session,
+                at=self.clock(),
+                actor=username,
+                action="session.sign_out",
+                entity="user",
+                entity_id=username,
+            )
+
+    def session_of(self, username: str) -> tuple[frozenset[Role], int]:
+        """The user's roles (none: deactivated or unknown) and session epoch, for every request."""
+        with self.db.reading() as session:
+            roles, epoch = session_state(session=session, username=username)
+        return frozenset(roles), epoch
 
     def create_user(
         self, username: str, password: str, roles: Iterable[Role], display_name: str | None, *, actor: str
@@ -224,6 +325,13 @@ class Clinic:
         rows = self.cache.worklist(self.db, self.profile, day)
         return rows, self.cache.assessments(self.db, self.profile, day)
 
+    def cohort(self) -> list[Patient]:
+        """Every patient whose stored record can be read (the unreadable are listed elsewhere)."""
+        with self.db.reading() as session:
+            return [
+                p for chunk in iter_cohort_chunks(session=session) for p in chunk if isinstance(p, Patient)
+            ]
+
     def patient(self, patient_id: str) -> Patient:
         with self.db.reading() as session:
             patient = load_patient(session=session, patient_id=patient_id)
@@ -262,14 +370,7 @@ class Clinic:
     # -- writing timeline records
     def check_new_record(self, patient: Patient, record: BaseModel) -> None:
         """Refuse a record that would make the timeline unfit to assess today (future date, bad unit)."""
-        kind = record_kind(record)
-        out_of_range = [
-            FieldProblem(name, f"{value} is outside {EARLIEST_DATE}..{LATEST_DATE}: check the year")
-            for name, value in record
-            if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_DATE
-        ]
-        if out_of_range:
-            raise RecordRejected(out_of_range)
+        kind = record_kind(record)  # its dates are in the plausible range: the record type checks that
         data = patient.model_dump(mode="json")
         rid = str(getattr(record, "id"))  # noqa: B009
         if kind == "discontinuation":
@@ -301,11 +402,24 @@ class Clinic:
             self.check_new_record(patient, record)
             add_record(session=session, patient_id=patient_id, record=record, actor=actor, at=self.clock())
 
-    def correct(self, patient_id: str, record: BaseModel, *, version: int, reason: str, actor: str) -> int:
+    def correct(
+        self,
+        patient_id: str,
+        record: BaseModel,
+        *,
+        version: int,
+        reason: str,
+        actor: str,
+        prescriber: bool = False,
+    ) -> int:
+        """A new version of a record. An infusion keeps its date unless a prescriber moves it (with
+        the reason), and never to today or later: a new infusion comes only through the gate."""
         with self.db.writing() as session:
             patient = load_patient(session=session, patient_id=patient_id)
             if patient is None:
                 raise NotFound(f"no patient {patient_id!r} in the registry")
+            if isinstance(record, Infusion):
+                self._check_infusion_move(patient, record, prescriber=prescriber)
             if record_kind(record) != "patient":
                 self.check_new_record(patient, record)
             return correct_record(
@@ -317,6 +431,12 @@ class Clinic:
                 at=self.clock(),
                 reason=reason,
             )
+
+    def _check_infusion_move(self, patient: Patient, record: Infusion, *, prescriber: bool) -> None:
+        current = next((i for i in patient.infusions if i.id == record.id), None)
+        problem = infusion_move_problem(current, record, self.today(), prescriber=prescriber)
+        if problem:
+            raise RecordRejected([FieldProblem("date", problem)])
 
     def correct_demographics(
         self, patient_id: str, changes: dict[str, Any], *, version: int, reason: str, actor: str
@@ -462,6 +582,13 @@ def _problems(error: ValidationError, kind: str) -> list[FieldProblem]:
             loc = loc[2:] if kind != "discontinuation" else loc[1:]
         out.append(FieldProblem(".".join(loc) or "(record)", e["msg"]))
     return out
+
+
+def _failure_reason(error: Exception) -> str:
+    """Why the rules could not assess a record, for a data manager (shown, never logged)."""
+    if isinstance(error, ValidationError):
+        return validation_reason(error)
+    return f"{type(error).__name__}: {error}"[:500]
 
 
 def validation_problems(error: ValidationError) -> list[FieldProblem]:

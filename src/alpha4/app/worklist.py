@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from alpha4.rules import Assessment
 from alpha4.rules.worklist import WorklistRow
 
-from .deps import ClinicDep, render, require
-from .security import CurrentUser, Permission
+from .deps import ClinicDep, WebDep, render, require
+from .security import CurrentUser, Permission, pseudonym
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,6 +85,7 @@ def filter_rows(
 def worklist_page(
     request: Request,
     clinic: ClinicDep,
+    web: WebDep,
     user: Annotated[CurrentUser, Depends(require(Permission.VIEW))],
     due: Annotated[Due, Query()] = Due.ANY,
     gate: Annotated[GateFilter, Query()] = GateFilter.ANY,
@@ -97,6 +98,14 @@ def worklist_page(
     rows, by_patient = clinic.worklist()
     today = clinic.today()
     shown = filter_rows(rows, by_patient, f, today)
+    identified = user.can(Permission.VIEW_PATIENT)
+    if not identified:  # an analyst: pseudonymous ids, no links to patient pages
+        key = web.signing_key()
+        by_patient = {pseudonym(key, pid): a for pid, a in by_patient.items()}
+        indications = {pseudonym(key, pid): i for pid, i in clinic.cache.indications.items()}
+        shown = [r.model_copy(update={"patient_id": pseudonym(key, r.patient_id)}) for r in shown]
+    else:
+        indications = clinic.cache.indications
     counts = {d: sum(1 for r in rows if r.gate == d) for d in ("stop", "hold", "go")}
     return render(
         request,
@@ -106,8 +115,10 @@ def worklist_page(
             "total": len(rows),
             "counts": counts,
             "filters": f,
-            "indications": clinic.cache.indications,
+            "indications": indications,
             "by_patient": by_patient,
+            "identified": identified,
+            "unassessable": dict(clinic.cache.unassessable) if identified else {},
             "tomorrow": today + dt.timedelta(days=1),
         },
     )

@@ -40,15 +40,18 @@ def fail(message: str) -> NoReturn:
 
 
 def validation_lines(error: ValidationError, written: Any = None) -> list[str]:
-    """One ``field: message`` line per problem, the field as the user wrote it
-    (``infusions[0].date``; with ``written``, the raw record, list indices are those of the file)."""
-    from alpha4.domain.locations import format_location, written_location
+    """One ``field: message`` line per problem, the field as the user wrote it (``infusions[0].date``).
 
+    pydantic validates each list item before the record sorts the list by date, so its indices are
+    already those of the file; only checks on the loaded (sorted) patient need mapping back
+    (:func:`written_problem`). ``written`` is accepted for callers that pass the raw record.
+    """
+    from alpha4.domain.locations import format_location
+
+    del written
     lines = []
     for e in error.errors():
         where = format_location(e["loc"])
-        if written is not None:
-            where = written_location(where, written)
         found = e.get("input")
         shown = f" (found {json.dumps(found, ensure_ascii=False)})" if _scalar(found) else ""
         lines.append(f"{where}: {e['msg']}{shown}")

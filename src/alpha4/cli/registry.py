@@ -29,8 +29,8 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
-from alpha4.domain import Patient
-from alpha4.domain.validation import check_patient
+from alpha4.domain import Infusion, Patient
+from alpha4.domain.validation import check_patient, infusion_move_problem
 from alpha4.knowledge import Profile, get_profile
 from alpha4.rules import Assessment, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
@@ -42,13 +42,14 @@ from alpha4.store import (
     InvalidChange,
     NotFound,
     StoreError,
+    UnreadablePatient,
     audit_head,
     correct_demographics,
     correct_record,
     count_patients,
     current_revision,
     head_revision,
-    iter_patient_chunks,
+    iter_cohort_chunks,
     load_current_records,
     load_patient,
     record_history,
@@ -62,6 +63,7 @@ from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
 from alpha4.store.timeline import KIND_PATIENT, SINGLE_KINDS, demographic_problems, record_model
 from alpha4.store.transfer import Rejected, export_patients, import_patients, read_patients
+from alpha4.store.users import Role, user_roles
 
 from .common import (
     ProfileName,
@@ -176,11 +178,16 @@ def assess_registry(
         total = count_patients(session=session)
         with progress_bar() as progress:
             task = progress.add_task("assessing", total=total)
-            for chunk in iter_patient_chunks(session=session):
+            for items in iter_cohort_chunks(session=session):
+                chunk = [p for p in items if isinstance(p, Patient)]
+                for unreadable in (u for u in items if isinstance(u, UnreadablePatient)):
+                    err.print(
+                        f"[yellow]skipped:[/] {escape(str(unreadable))}", highlight=False, soft_wrap=True
+                    )
                 assessments.extend(assess(p, day, profile) for p in chunk)
                 if each_chunk is not None:
                     each_chunk(chunk)
-                progress.advance(task, len(chunk))
+                progress.advance(task, len(items))
     return assessments
 
 
@@ -468,15 +475,49 @@ def register(app: typer.Typer) -> None:
             )
 
     @db_app.command("audit")
-    def db_audit() -> None:
-        """Verify the audit log's hash chain; print the head hash to keep elsewhere."""
+    def db_audit(
+        anchor: Annotated[
+            Path | None,
+            typer.Option(
+                "--anchor",
+                help="A file outside the database: the head is checked against the last anchor in it, "
+                "then appended to it",
+                metavar="FILE",
+            ),
+        ] = None,
+    ) -> None:
+        """Verify the audit log's hash chain and the clinical data against it; print the head to keep elsewhere."""
+        from alpha4.store.audit_data import Anchor, check_anchor, read_anchor, verify_data_against_audit
+
         with registry() as db:
+            try:
+                previous = read_anchor(anchor) if anchor else None
+            except (OSError, ValueError) as error:
+                store_fail(f"cannot read the anchor {anchor}: {error}")
             with store_errors(db), db.reading() as session:
                 broken = verify_audit_chain(session=session)
                 seq, digest = audit_head(session=session)
+                problems = [] if broken else verify_data_against_audit(session=session)
+                moved = check_anchor(session=session, anchor=previous) if previous and not broken else None
             if broken:
                 store_fail(f"audit chain broken: {broken}")
+            for problem in problems[:50]:
+                err.print(
+                    f"[red]not in the audit log:[/] {escape(str(problem))}", highlight=False, soft_wrap=True
+                )
+            if problems:
+                store_fail(f"{len(problems)} piece(s) of data the audit log does not account for")
+            if moved:
+                store_fail(f"audit log does not match the anchor ({previous}): {moved}")
             out.print(f"audit chain intact: {seq} entries, head {digest}", highlight=False)
+            out.print("clinical data and role grants match the audit log", highlight=False)
+            if anchor:
+                try:
+                    with anchor.open("a", encoding="utf-8") as f:
+                        f.write(f"{Anchor(seq, digest)}\n")
+                except OSError as error:
+                    store_fail(f"cannot write the anchor {anchor}: {error.strerror}")
+                out.print(f"anchor {seq} {digest} appended to {anchor}", highlight=False)
 
     @patient_app.command("show")
     def patient_show(
@@ -577,6 +618,17 @@ def register(app: typer.Typer) -> None:
                             reason=reason.strip(),
                         )
                     else:
+                        if isinstance(record, Infusion):  # an infusion's date moves only by a prescriber
+                            before = load_patient(session=session, patient_id=patient_id)
+                            current = (
+                                next((i for i in before.infusions if i.id == record_id), None)
+                                if before
+                                else None
+                            )
+                            prescriber = Role.PRESCRIBER in user_roles(session=session, username=who)
+                            moved = infusion_move_problem(current, record, day, prescriber=prescriber)
+                            if moved:
+                                raise InvalidChange(f"{entity}: date: {moved} (--actor names the prescriber)")
                         new = correct_record(
                             session=session,
                             patient_id=patient_id,

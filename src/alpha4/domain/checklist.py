@@ -6,11 +6,9 @@ unanswered question is never read as "no".
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field
 
-from .base import Record
+from .base import Day, Flag, Record
 
 
 class Clearance(Record):
@@ -22,26 +20,26 @@ class Clearance(Record):
 
 
 class PreInfusionChecklist(Record):
-    date: dt.date | None = Field(default=None, description="Day of the visit; defaults to as_of")
-    authorization_verified: bool | None = Field(
+    date: Day | None = Field(default=None, description="Day of the visit; defaults to as_of")
+    authorization_verified: Flag | None = Field(
         default=None, description="Patient's current authorization verified (REMS step 1)"
     )
-    new_or_worsening_neurological_symptoms: bool | None = Field(
+    new_or_worsening_neurological_symptoms: Flag | None = Field(
         default=None,
         description="New or worsening medical problems (thinking, eyesight, balance, strength) lasting several days",
     )
-    immunocompromising_condition_or_medicine: bool | None = Field(
+    immunocompromising_condition_or_medicine: Flag | None = Field(
         default=None,
         description="HIV/AIDS, leukaemia/lymphoma, organ transplant, or immunosuppressive medicines in the past month",
     )
-    serious_active_infection: bool | None = None
-    steroids_past_month: bool | None = Field(
+    serious_active_infection: Flag | None = None
+    steroids_past_month: Flag | None = Field(
         default=None, description="Oral or IV steroids in the past month (Crohn's checklist)"
     )
-    pregnant_or_planning: bool | None = None
-    breastfeeding: bool | None = None
-    previous_infusion_reaction: bool | None = None
-    medication_guide_given: bool | None = None
+    pregnant_or_planning: Flag | None = None
+    breastfeeding: Flag | None = None
+    previous_infusion_reaction: Flag | None = None
+    medication_guide_given: Flag | None = None
     clearances: tuple[Clearance, ...] = ()
 
     def answered(self) -> dict[str, bool]:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .base import Event, Record, RecordId
+from .base import Day, Event, Flag, PatientId, Real, Record
 from .records import (
     AdverseEvent,
     AntibodyResult,
@@ -39,6 +39,25 @@ from .records import (
 
 SCHEMA_VERSION = "1"
 
+_EVENT_FIELDS: tuple[str, ...] = (
+    "weights",
+    "pregnancies",
+    "lactation",
+    "hypersensitivities",
+    "infusions",
+    "labs",
+    "jcv_results",
+    "antibody_results",
+    "drug_levels",
+    "mri_scans",
+    "relapses",
+    "edss_scores",
+    "crohns_scores",
+    "adverse_events",
+    "authorizations",
+    "other_records",
+)
+
 
 class Sex(StrEnum):
     FEMALE = "female"
@@ -54,19 +73,22 @@ class Patient(Record):
     can read "the latest" as the last element.
     """
 
-    schema_version: str = SCHEMA_VERSION
-    id: RecordId
-    birth_date: dt.date
+    schema_version: str = Field(
+        default=SCHEMA_VERSION,
+        description=f"The record format's version; this alpha4 reads {SCHEMA_VERSION!r}",
+    )
+    id: PatientId
+    birth_date: Day
     sex: Sex
     indication: Indication
-    prior_immunosuppressant_reported: bool | None = Field(
+    prior_immunosuppressant_reported: Flag | None = Field(
         default=None,
         description=(
             "Prior immunosuppressant use as reported by the prescriber when the individual "
             "medicines are not recorded. None: not stated."
         ),
     )
-    extended_interval_weeks: float | None = Field(
+    extended_interval_weeks: Real | None = Field(
         default=None, gt=0, le=12, description="Prescribed dosing interval when not every 4 weeks"
     )
     site: str | None = None
@@ -89,21 +111,32 @@ class Patient(Record):
     discontinuation: Discontinuation | None = None
     other_records: tuple[OtherRecord, ...] = ()
 
-    @model_validator(mode="before")
+    @field_validator("schema_version")
     @classmethod
-    def _sort_events(cls, data: Any) -> Any:
-        """Keep every timeline list in date order (stable for equal dates)."""
-        if isinstance(data, dict):
-            data = dict(data)
-            for name in _EVENT_FIELDS:
-                items = data.get(name)
-                if isinstance(items, list | tuple) and all(
-                    isinstance(i, dict) and isinstance(i.get("date"), str) for i in items
-                ):
-                    data[name] = sorted(items, key=lambda i: i["date"])
-                elif isinstance(items, list | tuple) and all(isinstance(i, Event) for i in items):
-                    data[name] = tuple(sorted(items, key=lambda i: i.date))
-        return data
+    def _known_version(cls, value: str) -> str:
+        if value != SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {value!r} is not supported (this alpha4 reads {SCHEMA_VERSION!r})"
+            )
+        return value
+
+    @field_validator(*_EVENT_FIELDS)
+    @classmethod
+    def _sort_events(cls, items: tuple[Event, ...]) -> tuple[Event, ...]:
+        """Keep every timeline list in order of its parsed dates (stable for equal dates)."""
+        return tuple(sorted(items, key=lambda i: i.date))
+
+    @model_validator(mode="after")
+    def _nothing_before_birth(self) -> Patient:
+        born = self.birth_date
+        early = [f"{e.record_type} {e.id} ({e.date})" for e in self.events() if e.date < born]
+        early += [f"Medication {m.id} ({m.start})" for m in self.medications if m.start and m.start < born]
+        if self.indication.diagnosis_date and self.indication.diagnosis_date < born:
+            early.append(f"diagnosis ({self.indication.diagnosis_date})")
+        if early:
+            shown = ", ".join(early[:5]) + (f" and {len(early) - 5} more" if len(early) > 5 else "")
+            raise ValueError(f"dated before the birth date {born}: {shown}")
+        return self
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Patient:
@@ -135,26 +168,6 @@ class Patient(Record):
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent, exclude_defaults=False)
-
-
-_EVENT_FIELDS: tuple[str, ...] = (
-    "weights",
-    "pregnancies",
-    "lactation",
-    "hypersensitivities",
-    "infusions",
-    "labs",
-    "jcv_results",
-    "antibody_results",
-    "drug_levels",
-    "mri_scans",
-    "relapses",
-    "edss_scores",
-    "crohns_scores",
-    "adverse_events",
-    "authorizations",
-    "other_records",
-)
 
 
 def load_patient(text: str | bytes) -> Patient:

@@ -11,9 +11,24 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from .base import Event, Record, RecordId
+from alpha4.knowledge.plausibility import (
+    MAX_CONCENTRATION_UG_PER_ML,
+    MAX_CROHNS_SCORE,
+    MAX_HOURS_AFTER_DOSE,
+    MAX_JCV_INDEX,
+    MAX_LAB_VALUE,
+    MAX_LESION_COUNT,
+    MAX_OBSERVATION_MINUTES,
+    MAX_WEIGHT_KG,
+)
+
+from .base import Count, Day, Event, Flag, Real, Record, RecordId, check_free_data, ends_after
+
+_MINUTES = MAX_OBSERVATION_MINUTES.value
+_CONC = MAX_CONCENTRATION_UG_PER_ML.value
+_LESIONS = MAX_LESION_COUNT.value
 
 
 # --- indication ------------------------------------------------------------------------------
@@ -40,19 +55,24 @@ class AntiTnfCourse(Record):
     """One course of a TNF-α inhibitor before natalizumab, and how it ended."""
 
     drug: str
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     outcome: AntiTnfFailure
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> AntiTnfCourse:
+        ends_after(self.start, self.end, "end")
+        return self
 
 
 class CrohnsHistory(Record):
     """What the US label's Crohn's indication asks for, as recorded by the prescriber."""
 
-    moderately_to_severely_active: bool | None = None
-    evidence_of_inflammation: bool | None = Field(
+    moderately_to_severely_active: Flag | None = None
+    evidence_of_inflammation: Flag | None = Field(
         default=None, description="e.g. raised CRP, endoscopic or radiological inflammation"
     )
-    conventional_therapy_inadequate: bool | None = Field(
+    conventional_therapy_inadequate: Flag | None = Field(
         default=None, description="inadequate response to, or intolerance of, conventional CD therapy"
     )
     anti_tnf_courses: tuple[AntiTnfCourse, ...] = ()
@@ -61,14 +81,14 @@ class CrohnsHistory(Record):
 class MSActivity(Record):
     """EU indication: highly active RRMS despite a full course of a DMT, or rapidly evolving severe."""
 
-    despite_full_course_of_dmt: bool | None = None
-    rapidly_evolving_severe: bool | None = None
+    despite_full_course_of_dmt: Flag | None = None
+    rapidly_evolving_severe: Flag | None = None
 
 
 class Indication(Record):
     disease: Disease
     ms_course: MSCourse | None = None
-    diagnosis_date: dt.date | None = None
+    diagnosis_date: Day | None = None
     crohns: CrohnsHistory | None = None
     ms_activity: MSActivity | None = None
     codes: tuple[str, ...] = Field(default=(), description="e.g. 'SNOMED:426373005', 'ICD10:G35.A'")
@@ -113,16 +133,15 @@ class Medication(Record):
     id: RecordId
     name: str = Field(min_length=1)
     medicine_class: MedicineClass
-    start: dt.date | None = None
-    end: dt.date | None = Field(default=None, description="None while it continues")
+    start: Day | None = None
+    end: Day | None = Field(default=None, description="None while it continues")
     route: Route | None = None
     rxnorm: str | None = Field(default=None, pattern=r"^[0-9]{1,10}$")
     source_ref: str | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Medication:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError("end is before start")
+        ends_after(self.start, self.end, "end")
         return self
 
     def active_on(self, day: dt.date) -> bool:
@@ -141,16 +160,26 @@ class PregnancyRecord(Event):
     """A pregnancy status report. ``date`` is when it was reported."""
 
     status: PregnancyStatus
-    gestational_weeks: Annotated[float | None, Field(ge=0, le=45)] = Field(
+    gestational_weeks: Annotated[Real | None, Field(ge=0, le=45)] = Field(
         default=None, description="Gestational age in weeks on the report date"
     )
-    end_date: dt.date | None = None
+    end_date: Day | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_report(self) -> PregnancyRecord:
+        ends_after(self.date, self.end_date, "end_date")
+        return self
 
 
 class LactationRecord(Event):
     """Breastfeeding started (``date``) and, when known, stopped."""
 
-    end_date: dt.date | None = None
+    end_date: Day | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> LactationRecord:
+        ends_after(self.date, self.end_date, "end_date")
+        return self
 
 
 # --- natalizumab -----------------------------------------------------------------------------
@@ -167,8 +196,8 @@ class ReactionKind(StrEnum):
 
 class InfusionReaction(Record):
     kind: ReactionKind
-    grade: Annotated[int, Field(ge=1, le=5, description="CTCAE grade 1-5")]
-    onset_minutes: Annotated[int | None, Field(ge=0)] = None
+    grade: Annotated[Count, Field(ge=1, le=5, description="CTCAE grade 1-5")]
+    onset_minutes: Annotated[Count | None, Field(ge=0, le=_MINUTES)] = None
     description: str = ""
     manifestations: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = Field(
         default=(),
@@ -187,10 +216,10 @@ class InfusionReaction(Record):
 
 
 class Infusion(Event):
-    dose_mg: Annotated[float, Field(gt=0, le=1000)]
+    dose_mg: Annotated[Real, Field(gt=0, le=1000)]
     product: Product = Product.TYSABRI
     route: Route = Route.INTRAVENOUS
-    observation_minutes: Annotated[int | None, Field(ge=0)] = None
+    observation_minutes: Annotated[Count | None, Field(ge=0, le=_MINUTES)] = None
     reaction: InfusionReaction | None = None
 
 
@@ -217,10 +246,10 @@ class LabResult(Event):
     """A laboratory result by LOINC code, in the unit the laboratory reported (UCUM)."""
 
     loinc: str = Field(pattern=r"^[0-9]{1,7}-[0-9]$")
-    value: float
+    value: Annotated[Real, Field(ge=0, le=MAX_LAB_VALUE.value)]
     unit: str = Field(min_length=1, description="UCUM unit, e.g. '10*3/uL', 'U/L', 'mg/dL'")
-    reference_low: float | None = None
-    reference_high: float | None = None
+    reference_low: Annotated[Real | None, Field(ge=0, le=MAX_LAB_VALUE.value)] = None
+    reference_high: Annotated[Real | None, Field(ge=0, le=MAX_LAB_VALUE.value)] = None
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> LabResult:
@@ -250,7 +279,7 @@ class JcvResult(Event):
 
     assay: JcvAssay
     serostatus: Serostatus | None = None
-    index: Annotated[float | None, Field(ge=0)] = None
+    index: Annotated[Real | None, Field(ge=0, le=MAX_JCV_INDEX.value)] = None
 
     @model_validator(mode="after")
     def _index_needs_serostatus(self) -> JcvResult:
@@ -264,15 +293,15 @@ class JcvResult(Event):
 class AntibodyResult(Event):
     """Anti-natalizumab antibody test."""
 
-    positive: bool
-    concentration_ug_per_ml: Annotated[float | None, Field(ge=0)] = None
+    positive: Flag
+    concentration_ug_per_ml: Annotated[Real | None, Field(ge=0, le=_CONC)] = None
 
 
 class DrugLevel(Event):
     """Measured natalizumab serum concentration (trough unless ``hours_after_dose`` says otherwise)."""
 
-    concentration_ug_per_ml: Annotated[float, Field(ge=0)]
-    hours_after_dose: Annotated[float | None, Field(ge=0)] = None
+    concentration_ug_per_ml: Annotated[Real, Field(ge=0, le=_CONC)]
+    hours_after_dose: Annotated[Real | None, Field(ge=0, le=MAX_HOURS_AFTER_DOSE.value)] = None
 
 
 # --- disease activity ------------------------------------------------------------------------
@@ -285,23 +314,23 @@ class MriKind(StrEnum):
 
 class MriScan(Event):
     kind: MriKind = MriKind.ROUTINE
-    contrast: bool = False
-    new_t2_lesions: Annotated[int | None, Field(ge=0)] = None
-    enlarging_t2_lesions: Annotated[int | None, Field(ge=0)] = None
-    gadolinium_enhancing_lesions: Annotated[int | None, Field(ge=0)] = None
-    pml_suspected: bool = False
+    contrast: Flag = False
+    new_t2_lesions: Annotated[Count | None, Field(ge=0, le=_LESIONS)] = None
+    enlarging_t2_lesions: Annotated[Count | None, Field(ge=0, le=_LESIONS)] = None
+    gadolinium_enhancing_lesions: Annotated[Count | None, Field(ge=0, le=_LESIONS)] = None
+    pml_suspected: Flag = False
     report: str = ""
 
 
 class Relapse(Event):
     """A clinical MS relapse; ``date`` is the onset."""
 
-    steroid_treated: bool | None = None
+    steroid_treated: Flag | None = None
     severity: Severity | None = None
 
 
 class EdssScore(Event):
-    score: Annotated[float, Field(ge=0, le=10, multiple_of=0.5)]
+    score: Annotated[Real, Field(ge=0, le=10, multiple_of=0.5)]
 
 
 class CrohnsIndexKind(StrEnum):
@@ -311,7 +340,16 @@ class CrohnsIndexKind(StrEnum):
 
 class CrohnsScore(Event):
     index: CrohnsIndexKind
-    score: Annotated[float, Field(ge=0)]
+    score: Annotated[Real, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _score_in_range(self) -> CrohnsScore:
+        top = MAX_CROHNS_SCORE.value[self.index.value]
+        if self.score > top:
+            raise ValueError(
+                f"{self.index.value.upper()} score {self.score} is above {top:g}: check the value"
+            )
+        return self
 
 
 class AdverseEventCategory(StrEnum):
@@ -335,9 +373,15 @@ class AdverseEvent(Event):
 
     category: AdverseEventCategory
     term: str = Field(min_length=1)
-    serious: bool = False
-    resolved_on: dt.date | None = None
-    confirmed: bool = Field(default=True, description="False while only suspected")
+    serious: Flag = False
+    resolved_on: Day | None = None
+    confirmed: Flag = Field(default=True, description="False while only suspected")
+
+    @model_validator(mode="after")
+    def _resolved_after_onset(self) -> AdverseEvent:
+        if self.resolved_on is not None and self.resolved_on < self.date:
+            raise ValueError(f"resolved_on ({self.resolved_on}) is before the onset ({self.date})")
+        return self
 
     def ongoing_on(self, day: dt.date) -> bool:
         return self.date <= day and (self.resolved_on is None or self.resolved_on > day)
@@ -354,11 +398,17 @@ class AuthorizationKind(StrEnum):
 
 class AuthorizationEvent(Event):
     kind: AuthorizationKind
-    valid_until: dt.date | None = None
+    valid_until: Day | None = None
+
+    @model_validator(mode="after")
+    def _valid_after_granted(self) -> AuthorizationEvent:
+        if self.valid_until is not None and self.valid_until <= self.date:
+            raise ValueError(f"valid_until ({self.valid_until}) is not after the date granted ({self.date})")
+        return self
 
 
 class WeightRecord(Event):
-    weight_kg: Annotated[float, Field(gt=0, le=400)]
+    weight_kg: Annotated[Real, Field(gt=0, le=MAX_WEIGHT_KG.value)]
 
 
 class Discontinuation(Event):
@@ -369,4 +419,4 @@ class OtherRecord(Event):
     """Well-formed data alpha4 does not interpret: kept, shown, reported, never dropped."""
 
     type: str = Field(min_length=1)
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: Annotated[dict[str, Any], AfterValidator(check_free_data)] = Field(default_factory=dict)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from alpha4.knowledge.plausibility import PLANNED_END_HORIZON_DAYS
+
 from .patient import _EVENT_FIELDS, Patient
+from .records import Infusion
 from .units import UnitError, loinc_check_digit_ok, normalise
 
 
@@ -52,4 +55,56 @@ def check_patient(patient: Patient, as_of: dt.date) -> list[Problem]:
     for n, med in enumerate(patient.medications):
         if med.start and med.start > as_of:
             problems.append(Problem(f"medications[{n}].start", f"{med.start} is after {as_of}"))
+    if patient.indication.diagnosis_date and patient.indication.diagnosis_date > as_of:
+        problems.append(
+            Problem("indication.diagnosis_date", f"{patient.indication.diagnosis_date} is after {as_of}")
+        )
+    problems.extend(_planned_dates(patient, as_of))
     return problems
+
+
+def _planned_dates(patient: Patient, as_of: dt.date) -> list[Problem]:
+    """End dates and "valid until" may lie ahead of ``as_of``, but only within the planning horizon."""
+    horizon = as_of + dt.timedelta(days=PLANNED_END_HORIZON_DAYS.value)
+    dated: list[tuple[str, dt.date | None]] = [
+        *((f"medications[{n}].end", m.end) for n, m in enumerate(patient.medications)),
+        *((f"pregnancies[{n}].end_date", p.end_date) for n, p in enumerate(patient.pregnancies)),
+        *((f"lactation[{n}].end_date", lact.end_date) for n, lact in enumerate(patient.lactation)),
+        *((f"authorizations[{n}].valid_until", a.valid_until) for n, a in enumerate(patient.authorizations)),
+        *((f"adverse_events[{n}].resolved_on", a.resolved_on) for n, a in enumerate(patient.adverse_events)),
+    ]
+    return [
+        Problem(
+            where, f"{day} is more than {PLANNED_END_HORIZON_DAYS.value} days after {as_of}: check the year"
+        )
+        for where, day in dated
+        if day is not None and day > horizon
+    ]
+
+
+def infusion_move_problem(
+    before: Infusion | None, after: Infusion, today: dt.date, *, prescriber: bool
+) -> str | None:
+    """Why a correction may not move an infusion's date (None: it may).
+
+    An infusion comes into existence only through the checklist and the gate, so a correction keeps
+    its date, unless a prescriber moves it (a correction always carries its reason), and never to
+    ``today`` or later (that would be a new infusion that bypassed the gate).
+
+    >>> i = Infusion(id="i1", date=dt.date(2026, 1, 5), dose_mg=300)
+    >>> moved = i.model_copy(update={"date": dt.date(2026, 1, 4)})
+    >>> infusion_move_problem(i, moved, dt.date(2026, 2, 1), prescriber=True) is None
+    True
+    >>> infusion_move_problem(i, moved, dt.date(2026, 2, 1), prescriber=False)[:40]
+    "only a prescriber may move an infusion's"
+    """
+    if before is None or before.date == after.date:
+        return None
+    if after.date >= today:
+        return (
+            f"an infusion dated {today} or later is recorded through the checklist and the gate, "
+            "not by a correction"
+        )
+    if not prescriber:
+        return f"only a prescriber may move an infusion's date (recorded {before.date}); keep the date or ask a prescriber"
+    return None

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-from jwt.exceptions import InvalidTokenError, PyJWKError
+from jwt.exceptions import InvalidTokenError, PyJWKError, PyJWTError
 
 ALLOWED_ALGORITHMS = frozenset(
     {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}
 )
+_KEY_TYPE = {"ES": "EC", "RS": "RSA", "PS": "RSA"}
 MAX_LIFETIME_SECONDS = 300  # the specification: exp no more than 5 minutes after issue
 LEEWAY_SECONDS = 60
 
@@ -99,6 +100,10 @@ def verify(
     key_data = next((k for k in keys.get("keys", []) if isinstance(k, dict) and k.get("kid") == kid), None)
     if key_data is None:
         raise AuthError(f"no key {kid!r} in the issuer's key set")
+    if key_data.get("kty") != _KEY_TYPE[str(alg)[:2]] or key_data.get("alg", alg) != alg:
+        raise AuthError(
+            f"alg {alg!r} does not match key {kid!r} ({key_data.get('kty')}, {key_data.get('alg')})"
+        )
     try:
         key = jwt.PyJWK(dict(key_data), algorithm=alg).key
         audiences = (audience,) if isinstance(audience, str) else audience
@@ -114,7 +119,7 @@ def verify(
                 "verify_iat": False,
             },
         )
-    except (InvalidTokenError, PyJWKError) as error:
+    except (PyJWTError, PyJWKError, ValueError, TypeError) as error:  # a key that cannot verify: refused too
         raise AuthError(f"token rejected: {error}") from None
     exp, iat = claims["exp"], claims["iat"]
     if not isinstance(exp, int | float) or not isinstance(iat, int | float):

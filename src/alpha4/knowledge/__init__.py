@@ -3,7 +3,7 @@
 Importing this package registers every fact in :data:`CATALOGUE`.
 """
 
-from . import brands, codes, cohort_rates, lab_units, label, pk, pml_tables, profiles, response
+from . import brands, codes, cohort_rates, lab_units, label, pk, plausibility, pml_tables, profiles, response
 from .base import CATALOGUE, Evidence, Fact, Source, fact
 from .profiles import EU, PROFILES, US, Profile, get_profile
 
@@ -24,6 +24,7 @@ __all__ = [
     "lab_units",
     "label",
     "pk",
+    "plausibility",
     "pml_tables",
     "profiles",
     "response",

@@ -4,9 +4,17 @@ Imports only :mod:`alpha4.domain` (and settings); rules and the CLI sit above it
 """
 
 from .audit import AuditBreak, append_audit, audit_head, patients_changed_since, verify_audit_chain
-from .cohort import count_patients, iter_patient_chunks, iter_patients
+from .cohort import count_patients, iter_cohort_chunks, iter_patient_chunks, iter_patients
 from .engine import Database, redact, sqlalchemy_url
-from .errors import ConflictError, DatabaseUnavailable, InvalidChange, NotFound, SchemaOutOfDate, StoreError
+from .errors import (
+    ConflictError,
+    DatabaseUnavailable,
+    InvalidChange,
+    NotFound,
+    SchemaOutOfDate,
+    StoreError,
+    UnreadablePatient,
+)
 from .migrate import current_revision, head_revision, require_current, upgrade
 from .timeline import (
     KINDS,
@@ -49,6 +57,7 @@ __all__ = [
     "SchemaOutOfDate",
     "StoreError",
     "StoredRecord",
+    "UnreadablePatient",
     "UserInfo",
     "add_record",
     "append_audit",
@@ -60,6 +69,7 @@ __all__ = [
     "current_revision",
     "deactivate_user",
     "head_revision",
+    "iter_cohort_chunks",
     "iter_patient_chunks",
     "iter_patients",
     "list_users",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from alpha4.domain import Patient
 
-from .errors import StoreError
+from .errors import UnreadablePatient, validation_reason
 from .timeline import PatientRow, TimelineRecordRow, assemble_patient_json
 
 DEFAULT_CHUNK = 500
@@ -57,11 +57,15 @@ def _next_keys(session: Session, after: Any, chunk_size: int, by_id: bool) -> li
     return list(session.execute(query).all())
 
 
-def iter_patient_chunks(
+def iter_cohort_chunks(
     *, session: Session, chunk_size: int = DEFAULT_CHUNK, by_id: bool = False
-) -> Iterator[list[Patient]]:
+) -> Iterator[list[Patient | UnreadablePatient]]:
     """Every patient of the registry, ``chunk_size`` at a time: in registry (insertion) order, or
-    ordered by patient id with ``by_id``. Two queries per chunk."""
+    ordered by patient id with ``by_id``. Two queries per chunk.
+
+    A stored timeline that no longer passes the domain's checks comes as an
+    :class:`UnreadablePatient` naming why, in its place: one bad record never hides the others.
+    """
     after: Any = None
     while True:
         keys = _next_keys(session, after, chunk_size, by_id)
@@ -69,18 +73,30 @@ def iter_patient_chunks(
             return
         rows = session.execute(_current_rows([k.pk for k in keys], payload_text=True)).all()
         grouped = {pk: list(group) for pk, group in groupby(rows, key=itemgetter(0))}
-        chunk: list[Patient] = []
+        chunk: list[Patient | UnreadablePatient] = []
         for key in keys:
             try:
                 chunk.append(
                     assemble_patient_json((kind, payload) for _, kind, payload in grouped.get(key.pk, ()))
                 )
-            except ValidationError as error:
-                raise StoreError(
-                    f"patient {key.patient_id}: the stored timeline is not valid: {error}"
-                ) from None
+            except (ValidationError, RecursionError) as error:
+                chunk.append(UnreadablePatient(key.patient_id, validation_reason(error)))
         yield chunk
         after = keys[-1].patient_id if by_id else keys[-1].pk
+
+
+def iter_patient_chunks(
+    *, session: Session, chunk_size: int = DEFAULT_CHUNK, by_id: bool = False
+) -> Iterator[list[Patient]]:
+    """As :func:`iter_cohort_chunks`, for readers that need every patient (an export): an
+    unreadable one raises :class:`UnreadablePatient`."""
+    for chunk in iter_cohort_chunks(session=session, chunk_size=chunk_size, by_id=by_id):
+        patients: list[Patient] = []
+        for item in chunk:
+            if isinstance(item, UnreadablePatient):
+                raise item
+            patients.append(item)
+        yield patients
 
 
 def iter_patients(

@@ -25,3 +25,26 @@ class NotFound(StoreError):
 
 class InvalidChange(StoreError):
     """A change would leave the patient's timeline invalid; nothing was written."""
+
+
+class UnreadablePatient(StoreError):
+    """A stored timeline no longer passes the domain's checks (e.g. written before a bound was added).
+
+    The patient is listed as "cannot be assessed" with this reason for a data manager to correct;
+    the rest of the registry answers as usual.
+    """
+
+    def __init__(self, patient_id: str, reason: str) -> None:
+        self.patient_id = patient_id
+        self.reason = reason
+        super().__init__(f"patient {patient_id} cannot be assessed: {reason}")
+
+
+def validation_reason(error: Exception, limit: int = 3) -> str:
+    """A short reason from a validation error: the first problems, each with its field."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return type(error).__name__
+    items = [f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in errors()]
+    more = f" (and {len(items) - limit} more)" if len(items) > limit else ""
+    return "; ".join(items[:limit]) + more

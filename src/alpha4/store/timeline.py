@@ -46,7 +46,7 @@ from alpha4.domain.validation import Problem, check_patient
 
 from .audit import append_audit
 from .base import Base, UtcDateTime
-from .errors import ConflictError, InvalidChange, NotFound
+from .errors import ConflictError, InvalidChange, NotFound, UnreadablePatient, validation_reason
 from .summary import refresh_written
 
 # BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
@@ -278,8 +278,11 @@ def current_records(*, session: Session, pks: Sequence[int]) -> dict[int, list[S
     return found
 
 
-def _timeline(records: Iterable[StoredRecord]) -> Patient:
-    return assemble_patient((r.kind, r.payload) for r in records if not r.retracted)
+def _timeline(records: Iterable[StoredRecord], patient_id: str = "?") -> Patient:
+    try:
+        return assemble_patient((r.kind, r.payload) for r in records if not r.retracted)
+    except ValidationError as error:
+        raise UnreadablePatient(patient_id, validation_reason(error)) from None
 
 
 def load_patient(*, session: Session, patient_id: str) -> Patient | None:
@@ -287,7 +290,7 @@ def load_patient(*, session: Session, patient_id: str) -> Patient | None:
     pk = patient_pks(session=session, patient_ids=[patient_id]).get(patient_id)
     if pk is None:
         return None
-    return _timeline(current_records(session=session, pks=[pk])[pk])
+    return _timeline(current_records(session=session, pks=[pk])[pk], patient_id)
 
 
 def load_current_records(*, session: Session, patient_id: str) -> list[StoredRecord]:
@@ -484,7 +487,7 @@ def _check_timeline(session: Session, pk: int, patient_id: str, at: dt.datetime)
     a valid one gets its summary recomputed in the same transaction."""
     records = current_records(session=session, pks=[pk])[pk]
     try:
-        patient = _timeline(records)
+        patient = assemble_patient((r.kind, r.payload) for r in records if not r.retracted)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(record)"
@@ -593,7 +596,7 @@ def correct_demographics(
     pk, old, entity = _current_at_version(
         session, patient_id, KIND_PATIENT, patient_id, expected_version, "edited"
     )
-    current = _timeline(current_records(session=session, pks=[pk])[pk]).model_dump(mode="json")
+    current = _timeline(current_records(session=session, pks=[pk])[pk], patient_id).model_dump(mode="json")
     try:
         corrected = Patient.model_validate(current | dict(changes))
     except ValidationError as error:

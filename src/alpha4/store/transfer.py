@@ -27,7 +27,6 @@ from .errors import StoreError
 from .timeline import PutOutcome, PutResult, put_patients
 
 DEFAULT_BATCH = 200
-_decoder = json.JSONDecoder()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +61,52 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-def _values(text: str) -> Iterator[tuple[int, Any] | tuple[int, json.JSONDecodeError]]:
+@dataclass(frozen=True, slots=True)
+class _Unparsable:
+    """A top-level value that is not JSON alpha4 can read, and why."""
+
+    message: str
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number (JSON has no NaN or infinity)")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object; a key given twice is refused (readers disagree on which value wins)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+# NaN/Infinity literals and duplicate keys are refused while parsing (the message can say what the
+# text was); a number too long or nesting too deep is refused below.
+_decoder = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+
+
+def _unparsable(error: ValueError | RecursionError) -> _Unparsable:
+    if isinstance(error, json.JSONDecodeError):
+        return _Unparsable(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    if isinstance(error, RecursionError):
+        return _Unparsable("not readable: arrays or objects nested too deeply")
+    return _Unparsable(f"not readable: {error}")
+
+
+def decode_text(data: bytes) -> str:
+    """The file's text: UTF-8 (a byte-order mark is allowed) or UTF-16 with its byte-order mark.
+
+    >>> decode_text(b"\\xef\\xbb\\xbf{}"), decode_text("{}".encode("utf-16"))
+    ('{}', '{}')
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+def _values(text: str) -> Iterator[tuple[int, Any] | tuple[int, _Unparsable]]:
     """(line, value) for each top-level JSON value: a single object, an array's items, or NDJSON.
 
     After a syntax error (reported at the line where the broken value starts) the reader resumes
@@ -78,8 +122,8 @@ def _values(text: str) -> Iterator[tuple[int, Any] | tuple[int, json.JSONDecodeE
             return
         try:
             value, end = _decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as error:
-            yield _line_of(text, pos), error
+        except (ValueError, RecursionError) as error:  # bad syntax, NaN, a 5,000-digit number, deep nesting
+            yield _line_of(text, pos), _unparsable(error)
             nxt = text.find("\n{", pos)
             if nxt < 0:
                 return
@@ -99,18 +143,21 @@ def read_patients(path: Path, *, not_after: dt.date) -> Iterator[Incoming | Reje
     """
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        yield Rejected(source, 0, "(file)", f"cannot read: {error}")
+        text = decode_text(path.read_bytes())
+    except OSError as error:
+        yield Rejected(source, 0, "(file)", f"cannot read: {error.strerror or error}")
+        return
+    except UnicodeDecodeError as error:
+        yield Rejected(
+            source,
+            0,
+            "(file)",
+            f"not UTF-8 text (byte {error.start}): save the file as UTF-8 and import it again",
+        )
         return
     for line, value in _values(text):
-        if isinstance(value, json.JSONDecodeError):
-            yield Rejected(
-                source,
-                line,
-                "(json)",
-                f"not valid JSON: {value.msg} (line {value.lineno}, column {value.colno})",
-            )
+        if isinstance(value, _Unparsable):
+            yield Rejected(source, line, "(json)", value.message)
             continue
         if not isinstance(value, dict):
             yield Rejected(
@@ -119,6 +166,9 @@ def read_patients(path: Path, *, not_after: dt.date) -> Iterator[Incoming | Reje
             continue
         try:
             patient = Patient.model_validate(value)
+        except RecursionError:
+            yield Rejected(source, line, "(record)", "not readable: nested too deeply")
+            continue
         except ValidationError as error:
             pid = value.get("id", "?")
             for e in error.errors():

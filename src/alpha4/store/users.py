@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, String, Text, delete, insert, select, update
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -61,6 +61,9 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False)
     created_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    """Raised by a sign-out, a password change, a (de/re)activation or a role change: every session
+    and token issued before carries the old epoch and stops working at its next request."""
 
 
 class UserRoleRow(Base):
@@ -143,6 +146,23 @@ def user_roles(*, session: Session, username: str) -> set[Role]:
     return {Role(r) for r in rows}
 
 
+def session_state(*, session: Session, username: str) -> tuple[set[Role], int]:
+    """The roles of an active user and their session epoch (no roles: deactivated or unknown); one query."""
+    rows = session.execute(
+        select(UserRow.session_epoch, UserRoleRow.role)
+        .join(UserRoleRow, UserRoleRow.user_pk == UserRow.pk)
+        .where(UserRow.username == username, UserRow.active.is_(True))
+    ).all()
+    return {Role(r.role) for r in rows}, (rows[0].session_epoch if rows else -1)
+
+
+def bump_session_epoch(*, session: Session, username: str) -> None:
+    """End every session and token of ``username`` issued so far."""
+    session.execute(
+        update(UserRow).where(UserRow.username == username).values(session_epoch=UserRow.session_epoch + 1)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class UserInfo:
     """A user as an admin sees them (never the password hash)."""
@@ -220,7 +240,9 @@ def reactivate_user(*, session: Session, username: str, actor: str, at: dt.datet
 
 def _set_active(session: Session, user: UserRow, active: bool, actor: str, at: dt.datetime) -> bool:
     result = session.execute(
-        update(UserRow).where(UserRow.pk == user.pk, UserRow.active.is_(not active)).values(active=active)
+        update(UserRow)
+        .where(UserRow.pk == user.pk, UserRow.active.is_(not active))
+        .values(active=active, session_epoch=UserRow.session_epoch + 1)
     )
     if getattr(result, "rowcount", 1) != 1:
         return False  # changed by someone else meanwhile
@@ -262,6 +284,7 @@ def set_roles(*, session: Session, username: str, roles: Iterable[Role], actor: 
     ):
         raise InvalidChange(f"{username} is the last active admin: make another admin first")
     session.execute(delete(UserRoleRow).where(UserRoleRow.user_pk == user.pk))
+    bump_session_epoch(session=session, username=username)
     session.execute(insert(UserRoleRow), [{"user_pk": user.pk, "role": r.value} for r in wanted])
     append_audit(
         session=session,
@@ -281,7 +304,11 @@ def set_password(*, session: Session, username: str, password: str, actor: str, 
     password or its hash."""
     check_password(password)
     user = _user(session, username)
-    session.execute(update(UserRow).where(UserRow.pk == user.pk).values(password_hash=_hasher.hash(password)))
+    session.execute(
+        update(UserRow)
+        .where(UserRow.pk == user.pk)
+        .values(password_hash=_hasher.hash(password), session_epoch=UserRow.session_epoch + 1)
+    )
     append_audit(
         session=session,
         at=at,
@@ -297,6 +324,15 @@ def verify_password(*, session: Session, username: str, password: str) -> UserRo
 
     A hash made with older argon2 parameters is upgraded in the caller's transaction.
     """
+    user = check_credentials(session=session, username=username, password=password)
+    if user is not None and _hasher.check_needs_rehash(user.password_hash):
+        rehash_password(session=session, username=username, password=password)
+    return user
+
+
+def check_credentials(*, session: Session, username: str, password: str) -> UserRow | None:
+    """As :func:`verify_password`, but only reading: run it in a read session, so the slow argon2
+    check holds no write lock (the sign-in's throttle and audit are written apart)."""
     user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
     if user is None:
         _hasher.hash(password)  # take about as long as a real check
@@ -307,8 +343,15 @@ def verify_password(*, session: Session, username: str, password: str) -> UserRo
         return None
     if not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        session.execute(
-            update(UserRow).where(UserRow.pk == user.pk).values(password_hash=_hasher.hash(password))
-        )
     return user
+
+
+def needs_rehash(user: UserRow) -> bool:
+    return bool(_hasher.check_needs_rehash(user.password_hash))
+
+
+def rehash_password(*, session: Session, username: str, password: str) -> None:
+    """Store the password's hash with today's argon2 parameters (the password was just verified)."""
+    session.execute(
+        update(UserRow).where(UserRow.username == username).values(password_hash=_hasher.hash(password))
+    )
