@@ -801,6 +801,36 @@ BOUNDARIES.update(
 )
 
 
+BOUNDARIES.update(
+    {
+        "allergy-list-severe-natalizumab": (
+            {
+                "hypersensitivities": [
+                    {"id": "h", "date": "2026-01-05", "agent": "natalizumab", "severity": "severe"}
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "allergy-list-moderate-tysabri": (
+            {
+                "hypersensitivities": [
+                    {"id": "h", "date": "2026-01-05", "agent": "Tysabri", "severity": "moderate"}
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "allergy-list-penicillin-only": (
+            {
+                "hypersensitivities": [
+                    {"id": "h", "date": "2026-01-05", "agent": "penicillin", "severity": "severe"}
+                ]
+            },
+            ALL_CLEAR,
+        ),
+    }
+)
+
+
 def write(name: str, case: dict[str, Any]) -> bool:
     path = CASES / f"{name}.yaml"
     if path.exists():
