@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from alpha4.domain.patient import _EVENT_FIELDS
+
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "alpha4"
 
 ALLOWED: dict[str, set[str]] = {
@@ -62,25 +64,8 @@ def test_rules_read_no_clock_and_do_no_io() -> None:
             assert word not in text, f"{path.name} uses {word}"
 
 
-TIMELINE_LISTS = (
-    "weights",
-    "medications",
-    "pregnancies",
-    "lactation",
-    "hypersensitivities",
-    "infusions",
-    "labs",
-    "jcv_results",
-    "antibody_results",
-    "drug_levels",
-    "mri_scans",
-    "relapses",
-    "edss_scores",
-    "crohns_scores",
-    "adverse_events",
-    "authorizations",
-    "other_records",
-)
+# every dated timeline list of a patient, and the medicines (filtered by start date)
+TIMELINE_LISTS = (*_EVENT_FIELDS, "medications")
 
 
 def test_rules_read_the_timeline_only_through_the_as_of_views() -> None:
