@@ -2,7 +2,8 @@
 
 A case is a patient timeline (inline, or ``patient_file`` naming a shipped example), an ``as_of``,
 a ``profile``, optional ``checklist`` answers, and the **full expected answer**: gate decision,
-reasons, headline and checklist state, the complete set of finding codes, the PML risk and band, and
+reasons, headline and checklist state, the complete set of finding codes, the PML risk, band and the
+notes on how the table was read (beyond its last column, not yet treated), and
 the status and due date of every schedule item. ``tests/test_clinical_cases.py`` runs them all; an extra finding
 fails as surely as a missing one. ``scripts/clinical_case.py`` prints a case's actual answer beside
 the expected one for review and rewrites it only when asked (``--write``).
@@ -52,6 +53,7 @@ def answer(a: Assessment) -> dict[str, Any]:
             "risk_per_1000": a.pml.risk_per_1000,
             "qualifier": a.pml.qualifier,
             "band": a.pml.band,
+            "notes": list(a.pml.notes),
             "additional": [f"{x.table}: {x.qualifier}{x.risk_per_1000} ({x.band})" for x in a.pml.additional],
         }
     return {

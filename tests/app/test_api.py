@@ -142,3 +142,24 @@ def test_correct_demographics_with_version_reason_and_history(client: TestClient
     assert r.status_code == 422 and "not a demographic field" in r.text
     history = client.get("/api/v1/patients/P000003/demographics/history", headers=h).json()
     assert [v["version"] for v in history] == [1, 2] and history[0]["current"] is False
+
+
+def test_a_body_with_a_key_given_twice_is_refused_and_nothing_is_written(client: TestClient) -> None:
+    """Readers disagree on which of two equal keys wins: the API refuses the body, as the import does."""
+    h = bearer(client, Role.COORDINATOR) | {"content-type": "application/json"}
+    body = (
+        f'{{"id": "dup-1", "date": "{TODAY.isoformat()}", "loinc": "1742-6", "value": 400, "value": 32,'
+        ' "unit": "U/L"}'
+    )
+    r = client.post("/api/v1/patients/GO-1/records/labs", content=body, headers=h)
+    assert r.status_code == 422
+    assert r.json()["detail"] == [
+        {"loc": ["body"], "msg": "the key 'value' appears twice in one object", "type": "json_invalid"}
+    ]
+    nan = body.replace('"value": 400, "value": 32', '"value": NaN')
+    r = client.post("/api/v1/patients/GO-1/records/labs", content=nan, headers=h)
+    assert r.status_code == 422 and "NaN is not a number" in r.json()["detail"][0]["msg"]
+    ids = {r["record_id"] for r in client.get("/api/v1/patients/GO-1/records", headers=h).json()}
+    assert "dup-1" not in ids
+    once = body.replace('"value": 400, "value": 32', '"value": 32')
+    assert client.post("/api/v1/patients/GO-1/records/labs", content=once, headers=h).status_code == 201

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 
 from fastapi.testclient import TestClient
 
+from alpha4.app.deidentify import MAX_SHIFT_DAYS
+from alpha4.app.security import pseudonym
 from alpha4.store.users import Role
 
 from .conftest import NAMED, bearer, sign_in
@@ -55,10 +59,19 @@ def test_the_analysts_export_is_de_identified_and_keeps_the_clinical_content(cli
     assert {p["patient_id"] for p in patients} == listed  # the same pseudonyms as the list
     coordinator = bearer(client, Role.COORDINATOR)
     hold = client.get("/api/v1/patients/HOLD-1", headers=coordinator).json()
-    same = [
-        p
-        for p in patients
-        if p.get("infusions")
-        == [{k: v for k, v in i.items() if k not in ("id", "source_ref")} for i in hold["infusions"]]
-    ]
+    real = [dt.date.fromisoformat(i["date"]) for i in hold["infusions"]]
+    key = client.app.state.web.signing_key()  # type: ignore[attr-defined]
+    same = [p for p in patients if p["patient_id"] == pseudonym(key, "HOLD-1")]
     assert len(same) == 1 and same[0]["sex"] == hold["sex"]
+    assert [i["dose_mg"] for i in same[0]["infusions"]] == [i["dose_mg"] for i in hold["infusions"]]
+    assert _gaps([dt.date.fromisoformat(i["date"]) for i in same[0]["infusions"]]) == _gaps(
+        real
+    )  # intervals kept
+    shown = [dt.date.fromisoformat(i["date"]) for i in same[0]["infusions"]]
+    shift = {(s - r).days for s, r in zip(shown, real, strict=True)}
+    assert len(shift) == 1 and 0 < abs(shift.pop()) <= MAX_SHIFT_DAYS  # every date moved, by one offset
+    assert not set(shown) & set(real)
+
+
+def _gaps(days: list[dt.date]) -> list[int]:
+    return [(b - a).days for a, b in itertools.pairwise(days)]

@@ -133,3 +133,9 @@ def test_labs_routine_interval() -> None:
     assert item(a, "liver_function_tests").due == d("2025-12-08")  # type: ignore[attr-defined]
     assert item(a, "liver_function_tests").status is Status.OVERDUE  # type: ignore[attr-defined]
     _ = dt
+
+
+def test_status_urgency_orders_overdue_first_and_nothing_to_do_last() -> None:
+    """The store keeps each REMS item's most urgent status by this order (``Status.rank``)."""
+    order = [Status.NOT_REQUIRED, Status.DONE, Status.OK, Status.DUE_SOON, Status.DUE, Status.OVERDUE]
+    assert [s.rank for s in order] == [0, 0, 1, 2, 3, 4]

@@ -37,6 +37,8 @@ def _two_patients_and_a_correction(db: Database) -> None:
             actor="nurse.jones",
             at=AT,
             reason="scale misread",
+            today=AT.date(),
+            prescriber=False,
         )
 
 
@@ -116,6 +118,8 @@ def test_patients_changed_since_names_the_patients_of_later_entries(db: Database
             expected_version=1,
             actor="nurse.jones",
             at=AT,
+            today=AT.date(),
+            prescriber=False,
         )
         append_audit(session=session, at=AT, actor="a", action="user.create", entity="user", entity_id="u")
         append_audit(

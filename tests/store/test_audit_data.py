@@ -31,6 +31,8 @@ def _registry(db: Database) -> str:
             actor="nurse.jones",
             at=AT,
             reason="scale misread",
+            today=AT.date(),
+            prescriber=False,
         )
         retract_record(
             session=session,

@@ -79,7 +79,9 @@ def test_a_single_record_write_updates_the_summary_in_its_transaction(db: Databa
     later = AT + dt.timedelta(days=2)
     relapse = Relapse(id="m3-r1", date=dt.date(2024, 10, 1))
     with db.writing() as session:
-        add_record(session=session, patient_id="m3", record=relapse, actor="nurse", at=later)
+        add_record(
+            session=session, patient_id="m3", record=relapse, actor="nurse", at=later, today=later.date()
+        )
     after = rows(db, "m3")["us"]
     assert (after.relapses_on, after.as_of, after.neda3_1y) == (1, later.date(), "not_achieved")
 
@@ -93,6 +95,7 @@ def test_a_single_record_write_updates_the_summary_in_its_transaction(db: Databa
             record=Discontinuation(id="m3-stop", date=dt.date(2024, 12, 2), reason="pregnancy"),
             actor="nurse",
             at=later,
+            today=later.date(),
         )
         assert rows(db, "m3")["us"].discontinued_on is None  # other readers do not see it yet
         raise Boom

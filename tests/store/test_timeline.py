@@ -26,6 +26,7 @@ from alpha4.store import (
     retract_record,
 )
 from alpha4.store.audit import entries_for
+from alpha4.store.errors import InvalidRecord
 from alpha4.store.timeline import DEMOGRAPHIC_FIELDS, LIST_KINDS, PutOutcome
 
 from .helpers import AS_OF, AT, cohort, count_queries, store
@@ -69,7 +70,14 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(db: Database) -> 
     fixed = old.model_copy(update={"dose_mg": 150.0})
     with db.writing() as session:
         version = correct_record(
-            session=session, patient_id=patient.id, record=fixed, expected_version=1, actor="nurse", at=AT
+            session=session,
+            patient_id=patient.id,
+            record=fixed,
+            expected_version=1,
+            actor="nurse",
+            at=AT,
+            today=AT.date(),
+            prescriber=False,
         )
     assert version == 2
     with db.reading() as session:
@@ -125,6 +133,8 @@ def test_a_stale_version_is_a_conflict_not_a_lost_update(db: Database) -> None:
             expected_version=1,
             actor="first",
             at=AT,
+            today=AT.date(),
+            prescriber=False,
         )
     with (
         pytest.raises(ConflictError, match="you edited version 1, the current one is 2"),
@@ -137,6 +147,8 @@ def test_a_stale_version_is_a_conflict_not_a_lost_update(db: Database) -> None:
             expected_version=1,
             actor="second",
             at=AT,
+            today=AT.date(),
+            prescriber=False,
         )
     with db.reading() as session:
         loaded = load_patient(session=session, patient_id=patient.id)
@@ -161,6 +173,8 @@ def test_two_concurrent_writers_of_one_record_one_wins_one_gets_a_conflict(db: D
                     expected_version=1,
                     actor=name,
                     at=AT,
+                    today=AT.date(),
+                    prescriber=False,
                 )
             outcomes[name] = "ok"
         except (ConflictError, threading.BrokenBarrierError) as error:
@@ -184,7 +198,9 @@ def test_a_change_that_breaks_the_timeline_is_refused(db: Database) -> None:
     store(db, [patient])
     duplicate = WeightRecord(id=patient.infusions[0].id, date=patient.infusions[0].date, weight_kg=70)
     with pytest.raises(InvalidChange, match="used twice"), db.writing() as session:
-        add_record(session=session, patient_id=patient.id, record=duplicate, actor="nurse", at=AT)
+        add_record(
+            session=session, patient_id=patient.id, record=duplicate, actor="nurse", at=AT, today=AT.date()
+        )
     with db.reading() as session:
         assert load_patient(session=session, patient_id=patient.id) == patient
 
@@ -195,7 +211,12 @@ def test_a_new_record_is_added_as_version_one(db: Database) -> None:
     last = patient.infusions[-1]
     new = Infusion(id=f"{patient.id}-inf-new", date=last.date, dose_mg=300)
     with db.writing() as session:
-        assert add_record(session=session, patient_id=patient.id, record=new, actor="nurse", at=AT) == 1
+        assert (
+            add_record(
+                session=session, patient_id=patient.id, record=new, actor="nurse", at=AT, today=AT.date()
+            )
+            == 1
+        )
     with db.reading() as session:
         loaded = load_patient(session=session, patient_id=patient.id)
     assert loaded is not None and new in loaded.infusions
@@ -291,3 +312,71 @@ def test_a_bad_demographics_correction_names_the_field_and_writes_nothing(db: Da
             len(record_history(session=session, patient_id=patient.id, kind="patient", record_id=patient.id))
             == 1
         )
+
+
+def _history_len(db: Database, patient_id: str, record_id: str) -> int:
+    with db.reading() as session:
+        return len(
+            record_history(session=session, patient_id=patient_id, kind="infusions", record_id=record_id)
+        )
+
+
+@pytest.mark.parametrize(
+    ("prescriber", "shift_days", "refused"),
+    [
+        (False, 0, None),
+        (False, -1, "date: only a prescriber may move an infusion's date"),
+        (True, -1, None),
+        (True, None, "date: an infusion dated"),  # moved to today: a new infusion must pass the gate
+    ],
+)
+def test_the_registry_itself_refuses_an_infusion_moved_without_a_prescriber(
+    db: Database, prescriber: bool, shift_days: int | None, refused: str | None
+) -> None:
+    """Every write path (web, REST, command line) reaches this one check through ``correct_record``."""
+    patient = cohort(1)[0]
+    store(db, [patient])
+    old = patient.infusions[-1]
+    today = AT.date()
+    day = today if shift_days is None else old.date + dt.timedelta(days=shift_days)
+    fixed = old.model_copy(update={"date": day, "dose_mg": 150.0})
+    with db.writing() as session:
+        call = lambda: correct_record(  # noqa: E731
+            session=session,
+            patient_id=patient.id,
+            record=fixed,
+            expected_version=1,
+            actor="someone",
+            at=AT,
+            today=today,
+            prescriber=prescriber,
+        )
+        if refused is None:
+            assert call() == 2
+        else:
+            with pytest.raises(InvalidRecord) as caught:
+                call()
+            assert str(caught.value.problems[0]).startswith(refused)
+            assert [p.field for p in caught.value.problems] == ["date"]
+    assert _history_len(db, patient.id, old.id) == (2 if refused is None else 1)
+
+
+def test_the_registry_refuses_a_new_record_dated_after_today(db: Database) -> None:
+    patient = cohort(1)[0]
+    store(db, [patient])
+    today = AT.date()
+    with db.writing() as session:
+        ok = WeightRecord(id="w-today", date=today, weight_kg=70.0)
+        assert (
+            add_record(session=session, patient_id=patient.id, record=ok, actor="nurse", at=AT, today=today)
+            == 1
+        )
+        tomorrow = WeightRecord(id="w-tomorrow", date=today + dt.timedelta(days=1), weight_kg=70.0)
+        with pytest.raises(InvalidRecord) as caught:
+            add_record(
+                session=session, patient_id=patient.id, record=tomorrow, actor="nurse", at=AT, today=today
+            )
+    assert [p.field for p in caught.value.problems] == ["date"]
+    with db.reading() as session:
+        loaded = load_patient(session=session, patient_id=patient.id)
+    assert loaded is not None and [w.id for w in loaded.weights if w.id.startswith("w-")] == ["w-today"]

@@ -44,6 +44,7 @@ from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
 from .limits import BodyLimit
 from .runtime import freeze_startup_heap, thaw_heap
 from .services import Clinic, RecordRejected, utc_now
+from .strict_json import StrictJson
 
 log = logging.getLogger("alpha4.web")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -205,6 +206,7 @@ def create_app(
     app.state.templates.env.globals["static_version"] = "1"
     app.state.templates.env.globals["zip"] = zip
     app.add_middleware(HeadAsGet)  # inside SecurityHeaders, which adds its headers and logs HEAD
+    app.add_middleware(StrictJson)  # inside BodyLimit: the body it buffers is already bounded
     app.add_middleware(BodyLimit, max_bytes=web.max_body_bytes, max_large_bytes=web.max_bundle_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=web.cookie_secure)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

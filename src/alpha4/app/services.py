@@ -15,10 +15,11 @@ audited with the signed-in user) and :mod:`alpha4.rules` (assessing). Nothing he
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from alpha4.domain import Clearance, Infusion, Patient, PreInfusionChecklist
-from alpha4.domain.validation import check_patient, infusion_move_problem
+from alpha4.domain.validation import record_change_problems
 from alpha4.knowledge import Profile
 from alpha4.rules import Assessment, Decision, GateEffect, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
@@ -47,7 +48,7 @@ from alpha4.store import (
 )
 from alpha4.store.audit import entries_for, patients_changed_since
 from alpha4.store.cohort import iter_cohort_chunks
-from alpha4.store.errors import UnreadablePatient, validation_reason
+from alpha4.store.errors import InvalidRecord, UnreadablePatient, validation_reason
 from alpha4.store.throttle import Limit, release, reserve
 from alpha4.store.timeline import demographic_problems, record_kind
 from alpha4.store.users import (
@@ -369,38 +370,31 @@ class Clinic:
 
     # -- writing timeline records
     def check_new_record(self, patient: Patient, record: BaseModel) -> None:
-        """Refuse a record that would make the timeline unfit to assess today (future date, bad unit)."""
-        kind = record_kind(record)  # its dates are in the plausible range: the record type checks that
-        data = patient.model_dump(mode="json")
-        rid = str(getattr(record, "id"))  # noqa: B009
-        if kind == "discontinuation":
-            data[kind] = record.model_dump(mode="json")
-        else:
-            data[kind] = [r for r in data[kind] if r["id"] != rid] + [record.model_dump(mode="json")]
-        try:
-            after = Patient.model_validate(data)
-        except ValidationError as error:
-            raise RecordRejected(_problems(error, kind)) from None
-        if kind == "discontinuation":
-            prefix = "discontinuation."
-        else:
-            index = next(i for i, r in enumerate(getattr(after, kind)) if r.id == rid)
-            prefix = f"{kind}[{index}]."
-        problems = [
-            FieldProblem(p.field.removeprefix(prefix), p.message)
-            for p in check_patient(after, self.today())
-            if p.field.startswith(prefix)
-        ]
+        """Refuse a record that would make the timeline unfit to assess today (future date, bad unit).
+
+        The registry refuses it too when it is written (``add_record``); checking first lets a form
+        show every problem before anything else is asked of the database.
+        """
+        problems = record_change_problems(
+            patient, record_kind(record), record, self.today(), prescriber=False
+        )
         if problems:
-            raise RecordRejected(problems)
+            raise RecordRejected([FieldProblem(p.field, p.message) for p in problems])
 
     def add(self, patient_id: str, record: BaseModel, *, actor: str) -> None:
         with self.db.writing() as session:
             patient = load_patient(session=session, patient_id=patient_id)
             if patient is None:
                 raise NotFound(f"no patient {patient_id!r} in the registry")
-            self.check_new_record(patient, record)
-            add_record(session=session, patient_id=patient_id, record=record, actor=actor, at=self.clock())
+            with _rejected():
+                add_record(
+                    session=session,
+                    patient_id=patient_id,
+                    record=record,
+                    actor=actor,
+                    at=self.clock(),
+                    today=self.today(),
+                )
 
     def correct(
         self,
@@ -418,25 +412,18 @@ class Clinic:
             patient = load_patient(session=session, patient_id=patient_id)
             if patient is None:
                 raise NotFound(f"no patient {patient_id!r} in the registry")
-            if isinstance(record, Infusion):
-                self._check_infusion_move(patient, record, prescriber=prescriber)
-            if record_kind(record) != "patient":
-                self.check_new_record(patient, record)
-            return correct_record(
-                session=session,
-                patient_id=patient_id,
-                record=record,
-                expected_version=version,
-                actor=actor,
-                at=self.clock(),
-                reason=reason,
-            )
-
-    def _check_infusion_move(self, patient: Patient, record: Infusion, *, prescriber: bool) -> None:
-        current = next((i for i in patient.infusions if i.id == record.id), None)
-        problem = infusion_move_problem(current, record, self.today(), prescriber=prescriber)
-        if problem:
-            raise RecordRejected([FieldProblem("date", problem)])
+            with _rejected():
+                return correct_record(
+                    session=session,
+                    patient_id=patient_id,
+                    record=record,
+                    expected_version=version,
+                    actor=actor,
+                    at=self.clock(),
+                    today=self.today(),
+                    prescriber=prescriber,
+                    reason=reason,
+                )
 
     def correct_demographics(
         self, patient_id: str, changes: dict[str, Any], *, version: int, reason: str, actor: str
@@ -560,8 +547,15 @@ class Clinic:
             before = assess(patient, day, self.profile, visit)
             if visit is None or before.gate.decision is not Decision.GO:
                 raise GateClosed(before)
-            self.check_new_record(patient, infusion)
-            add_record(session=session, patient_id=patient_id, record=infusion, actor=actor, at=self.clock())
+            with _rejected():
+                add_record(
+                    session=session,
+                    patient_id=patient_id,
+                    record=infusion,
+                    actor=actor,
+                    at=self.clock(),
+                    today=day,
+                )
             append_audit(
                 session=session,
                 at=self.clock(),
@@ -574,14 +568,13 @@ class Clinic:
             return before
 
 
-def _problems(error: ValidationError, kind: str) -> list[FieldProblem]:
-    out: list[FieldProblem] = []
-    for e in error.errors():
-        loc = [str(p) for p in e["loc"]]
-        if loc and loc[0] == kind:
-            loc = loc[2:] if kind != "discontinuation" else loc[1:]
-        out.append(FieldProblem(".".join(loc) or "(record)", e["msg"]))
-    return out
+@contextlib.contextmanager
+def _rejected() -> Iterator[None]:
+    """The registry's refusal of a record, as the field problems a form shows next to its fields."""
+    try:
+        yield
+    except InvalidRecord as error:
+        raise RecordRejected([FieldProblem(p.field, p.message) for p in error.problems]) from None
 
 
 def _failure_reason(error: Exception) -> str:

@@ -241,10 +241,15 @@ def patient_record(path: Path | str, text: str, data: Any) -> Patient:
 
 
 def parse_json(path: Path | str, text: str) -> Any:
+    """The file's JSON, read as every alpha4 path reads it (a key given twice or NaN is refused)."""
+    from alpha4.domain.json_text import JsonRefused, strict_loads
+
     try:
-        return json.loads(text)
+        return strict_loads(text)
     except json.JSONDecodeError as error:
         fail(f"{path}: invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    except JsonRefused as error:
+        fail(f"{path}: invalid JSON: {error}")
 
 
 def written_problem(problem: Any, data: Any) -> Any:

@@ -30,7 +30,6 @@ from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
 from alpha4.domain import Infusion, Patient
-from alpha4.domain.validation import check_patient, infusion_move_problem
 from alpha4.knowledge import Profile, get_profile
 from alpha4.rules import Assessment, assess
 from alpha4.rules.worklist import WorklistRow, build_worklist
@@ -61,7 +60,8 @@ from alpha4.store import (
 from alpha4.store.audit import entries_for
 from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
-from alpha4.store.timeline import KIND_PATIENT, SINGLE_KINDS, demographic_problems, record_model
+from alpha4.store.errors import InvalidRecord
+from alpha4.store.timeline import KIND_PATIENT, demographic_problems, record_model
 from alpha4.store.transfer import Rejected, export_patients, import_patients, read_patients
 from alpha4.store.users import Role, user_roles
 
@@ -310,23 +310,6 @@ def read_demographic_changes(source: str) -> dict[str, object]:
             f'{where}: expected the demographic fields to change, as a JSON object (e.g. {{"birth_date": ...}})'
         )
     return data
-
-
-def record_problems(patient: Patient, kind: str, record_id: str, day: dt.date) -> list[str]:
-    """What the import would refuse about this record of the patient (a date after ``day``, an
-    unknown unit ...), each as ``field: message`` inside the record."""
-    if kind in SINGLE_KINDS:
-        prefix = f"{kind}."
-    else:
-        index = next((i for i, r in enumerate(getattr(patient, kind)) if r.id == record_id), None)
-        if index is None:
-            return []
-        prefix = f"{kind}[{index}]."
-    return [
-        f"{p.field.removeprefix(prefix)}: {p.message}"
-        for p in check_patient(patient, day)
-        if p.field.startswith(prefix)
-    ]
 
 
 def register(app: typer.Typer) -> None:
@@ -618,33 +601,31 @@ def register(app: typer.Typer) -> None:
                             reason=reason.strip(),
                         )
                     else:
-                        if isinstance(record, Infusion):  # an infusion's date moves only by a prescriber
-                            before = load_patient(session=session, patient_id=patient_id)
-                            current = (
-                                next((i for i in before.infusions if i.id == record_id), None)
-                                if before
-                                else None
+                        try:
+                            new = correct_record(
+                                session=session,
+                                patient_id=patient_id,
+                                record=record,
+                                expected_version=expected_version,
+                                actor=who,
+                                at=at,
+                                today=day,
+                                prescriber=Role.PRESCRIBER in user_roles(session=session, username=who),
+                                reason=reason.strip(),
                             )
-                            prescriber = Role.PRESCRIBER in user_roles(session=session, username=who)
-                            moved = infusion_move_problem(current, record, day, prescriber=prescriber)
-                            if moved:
-                                raise InvalidChange(f"{entity}: date: {moved} (--actor names the prescriber)")
-                        new = correct_record(
-                            session=session,
-                            patient_id=patient_id,
-                            record=record,
-                            expected_version=expected_version,
-                            actor=who,
-                            at=at,
-                            reason=reason.strip(),
-                        )
+                        except InvalidRecord as error:
+                            moved = isinstance(record, Infusion) and any(
+                                p.field == "date" for p in error.problems
+                            )
+                            raise InvalidChange(
+                                f"{error} (--actor names the prescriber)" if moved else str(error)
+                            ) from None
                     patient = load_patient(session=session, patient_id=patient_id)
-                    if patient is None:
-                        problems = []
-                    elif record is None:
-                        problems = [str(p) for p in demographic_problems(patient, day)]
-                    else:
-                        problems = record_problems(patient, kind, record_id, day)
+                    problems = (
+                        [str(p) for p in demographic_problems(patient, day)]
+                        if record is None and patient
+                        else []
+                    )
                     if problems:
                         raise InvalidChange(f"{entity}: " + "; ".join(problems))
             except ConflictError as error:

@@ -133,7 +133,8 @@ def export_analytic(db: Database, f: ReportFilter, fmt: ReportFormat, output: Pa
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            assert output is not None
+            if output is None:
+                fail("--format parquet writes a file: give --output")
             schema = pa.schema([(c, getattr(pa, TYPES[c])()) for c in ANALYTIC_COLUMNS])
             with pq.ParquetWriter(output, schema) as writer:
                 for batch in batches:
@@ -226,7 +227,8 @@ def register(app: typer.Typer) -> None:
             if format is ReportFormat.PDF:
                 from alpha4.app.report_pdf import safety_pdf
 
-                assert output is not None
+                if output is None:
+                    fail("--format pdf writes a file: give --output")
                 with db.reading() as session:
                     reports = [run_report(session, n, f) for n in ("safety", "pml", "effectiveness")]
                 pages = safety_pdf(reports, output)
@@ -239,7 +241,8 @@ def register(app: typer.Typer) -> None:
         elif format is ReportFormat.CSV:
             write_csv(report.records(), output)
         elif format is ReportFormat.PARQUET:
-            assert output is not None
+            if output is None:
+                fail("--format parquet writes a file: give --output")
             write_parquet_records(report.records(), output)
         else:
             print_report(report)

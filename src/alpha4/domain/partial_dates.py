@@ -59,8 +59,8 @@ def parse_partial(value: object) -> PartialDate | None:
     match = _PARTIAL.match(text)
     if match is None:
         return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
+    year = int(match.group(1))  # the pattern requires the year
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         if month is None:
             return PartialDate(text, Precision.YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31))

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from alpha4.knowledge.plausibility import PLANNED_END_HORIZON_DAYS
 
@@ -108,3 +112,64 @@ def infusion_move_problem(
     if not prescriber:
         return f"only a prescriber may move an infusion's date (recorded {before.date}); keep the date or ask a prescriber"
     return None
+
+
+def record_change_problems(
+    patient: Patient, kind: str, record: BaseModel, today: dt.date, *, prescriber: bool
+) -> list[Problem]:
+    """Why adding or correcting one record of ``patient`` is refused (empty list: it may be written).
+
+    The one check every write path calls (web form, REST, command line), through the registry's
+    ``add_record`` and ``correct_record``: the patient with the record in place must still be a valid
+    timeline, fit to assess ``today`` (no date after it, a known unit), and an infusion keeps its
+    date unless a prescriber moves it (:func:`infusion_move_problem`). Each problem names its field
+    inside the record (``date``, ``unit``), as a form shows it next to the field.
+
+    >>> from alpha4.domain.builders import ms_patient
+    >>> p = ms_patient(first_infusion=dt.date(2026, 1, 5), infusions=2)
+    >>> moved = p.infusions[0].model_copy(update={"date": dt.date(2026, 1, 4)})
+    >>> [str(x) for x in record_change_problems(p, "infusions", moved, dt.date(2026, 3, 1), prescriber=False)]
+    ["date: only a prescriber may move an infusion's date (recorded 2026-01-05); keep the date or ask a prescriber"]
+    >>> record_change_problems(p, "infusions", moved, dt.date(2026, 3, 1), prescriber=True)
+    []
+    """
+    data = patient.model_dump(mode="json")
+    record_id = str(getattr(record, "id"))  # noqa: B009 (every timeline record has an id)
+    single = kind not in _LIST_FIELDS
+    if single:
+        data[kind] = record.model_dump(mode="json")
+    else:
+        data[kind] = [r for r in data[kind] if r["id"] != record_id] + [record.model_dump(mode="json")]
+    try:
+        after = Patient.model_validate(data)
+    except ValidationError as error:
+        return [_relative_problem(e, kind, single) for e in error.errors()]
+    if single:
+        prefix = f"{kind}."
+    else:
+        index = next(i for i, r in enumerate(getattr(after, kind)) if r.id == record_id)
+        prefix = f"{kind}[{index}]."
+    problems = [
+        Problem(p.field.removeprefix(prefix), p.message)
+        for p in check_patient(after, today)
+        if p.field.startswith(prefix)
+    ]
+    if isinstance(record, Infusion):
+        before = next((i for i in patient.infusions if i.id == record_id), None)
+        moved = infusion_move_problem(before, record, today, prescriber=prescriber)
+        if moved:
+            problems.append(Problem("date", moved))
+    return problems
+
+
+_LIST_FIELDS = frozenset(
+    name for name, field in Patient.model_fields.items() if get_origin(field.annotation) in (list, tuple)
+)
+
+
+def _relative_problem(error: ErrorDetails, kind: str, single: bool) -> Problem:
+    """A pydantic error on the patient, named inside the record (``infusions.3.dose_mg`` -> ``dose_mg``)."""
+    loc = [str(p) for p in error["loc"]]
+    if loc and loc[0] == kind:
+        loc = loc[1:] if single else loc[2:]
+    return Problem(".".join(loc) or "(record)", str(error["msg"]).removeprefix("Value error, "))

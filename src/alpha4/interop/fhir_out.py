@@ -57,13 +57,14 @@ def fhir_id(record_id: str) -> str:
 
 def resource_id(resource_type: str, record_id: str) -> str:
     """The resource id to write for a record: the EHR's own id when the record came from an EHR
-    resource of this type (its id is ``Type/id``), so export -> import -> export keeps the EHR's ids.
+    resource of this type (its record id is ``Type-id``: :func:`alpha4.interop.fhir_readers.fhir_record_id`),
+    so export -> import -> export keeps the EHR's ids.
 
-    >>> resource_id("MedicationAdministration", "MedicationAdministration/ma-1"), resource_id("Observation", "lab-1")
+    >>> resource_id("MedicationAdministration", "MedicationAdministration-ma-1"), resource_id("Observation", "lab-1")
     ('ma-1', 'lab-1')
     """
-    kind, _, own = record_id.partition("/")
-    if kind == resource_type and _FHIR_ID.match(own):
+    own = record_id.removeprefix(f"{resource_type}-")
+    if own != record_id and _FHIR_ID.match(own):
         return own
     return fhir_id(record_id)
 

@@ -7,6 +7,9 @@ words say, the natalizumab product a concept names) so that the mappers read lik
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,9 +91,36 @@ def _record_id(entry: _Entry) -> str:
     for ident in identifiers or []:
         if ident.system == c.RECORD_ID and ident.value:
             return str(ident.value)
-    if entry.id:
-        return f"{entry.type}/{entry.id}"
-    return entry.full_url or entry.type
+    return fhir_record_id(entry.type, entry.id, entry.full_url, entry.raw)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def fhir_record_id(resource_type: str, resource_id: str | None, full_url: str | None, raw: Any) -> str:
+    """alpha4's record id for a resource the EHR sent: ``Type-id`` (a FHIR id is letters, digits,
+    '-' and '.'), else from the ``urn:uuid:`` fullUrl, else a digest of the resource's content.
+
+    Record ids are URL path segments (``/patients/P/records/infusions/ID``), so they never hold '/' or
+    ':'; the same resource always gets the same id, so importing a bundle again changes nothing.
+
+    >>> fhir_record_id("MedicationAdministration", "ma-1", None, {})
+    'MedicationAdministration-ma-1'
+    >>> fhir_record_id("Observation", None, "urn:uuid:4b0f8a1c-2d3e-4f5a-8b9c-0d1e2f3a4b5c", {})
+    'Observation-4b0f8a1c-2d3e-4f5a-8b9c-0d1e2f3a4b5c'
+    >>> fhir_record_id("Observation", None, None, {"resourceType": "Observation", "status": "final"})
+    'Observation-sha256-9b8e7dfb246ffdf2'
+    """
+    if resource_id:
+        tail = resource_id
+    elif full_url:
+        tail = full_url.removeprefix("urn:uuid:").removeprefix("urn:oid:")
+        if _UNSAFE.search(tail):
+            tail = "url-" + hashlib.sha256(full_url.encode("utf-8")).hexdigest()[:16]
+    else:
+        canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str)
+        tail = "sha256-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    return f"{resource_type}-{_UNSAFE.sub('-', tail)}"[:128]
 
 
 _NEGATIVE_WORDS = ("not detected", "non-reactive", "nonreactive", "non reactive", "negative", "neg", "absent")

@@ -90,7 +90,7 @@ def lookup(table_fact: Fact[PmlTable], group: RiskGroup, months: int) -> PmlRisk
     if row is None:
         raise ValueError(f"table {table.id} has no row {group}")
     beyond = months > table.last_month
-    month_key = max(1, min(months, table.last_month))
+    month_key = max(table.bands[0].first, min(months, table.last_month))
     band_index = next(i for i, b in enumerate(table.bands) if b.contains(month_key))
     value = row.cells[band_index]
     if value is None:
@@ -202,19 +202,16 @@ def earliest_valid_jcv_test(ctx: Context) -> dt.date | None:
     A test within 2 weeks of plasma exchange or 6 months of IVIG measures the donor's antibodies, so the
     retest falls due then, not earlier.
     """
-    latest: dt.date | None = None
+    valid_from: list[dt.date] = []
     for m in ctx.medications:
         if m.medicine_class not in (MedicineClass.PLASMA_EXCHANGE, MedicineClass.IVIG):
             continue
-        end = m.end or m.start
-        if end is None or end > ctx.as_of:
-            end = ctx.as_of  # ongoing: counted from today
+        end = min(m.end or m.start or ctx.as_of, ctx.as_of)  # ongoing or undated: counted from today
         if m.medicine_class is MedicineClass.PLASMA_EXCHANGE:
-            valid = end + dt.timedelta(days=label.JCV_AFTER_PLASMA_EXCHANGE_DAYS.value)
+            valid_from.append(end + dt.timedelta(days=label.JCV_AFTER_PLASMA_EXCHANGE_DAYS.value))
         else:
-            valid = add_months(end, label.JCV_AFTER_IVIG_MONTHS.value)
-        latest = valid if latest is None or valid > latest else latest
-    return latest
+            valid_from.append(add_months(end, label.JCV_AFTER_IVIG_MONTHS.value))
+    return max(valid_from, default=None)
 
 
 def read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:

@@ -35,7 +35,18 @@ class Status(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"overdue": 4, "due": 3, "due_soon": 2, "ok": 1, "done": 0, "not_required": 0}[self.value]
+        """Urgency, least to most: nothing to do, in order, due soon, due, overdue."""
+        return next(i for i, level in enumerate(URGENCY) if self in level)
+
+
+URGENCY: tuple[frozenset[Status], ...] = (
+    frozenset({Status.NOT_REQUIRED, Status.DONE}),
+    frozenset({Status.OK}),
+    frozenset({Status.DUE_SOON}),
+    frozenset({Status.DUE}),
+    frozenset({Status.OVERDUE}),
+)
+"""Statuses from least to most urgent; the store's per-patient summary keeps each item's most urgent."""
 
 
 class ScheduleItem(BaseModel):

@@ -41,5 +41,6 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        assert isinstance(value, dt.datetime)
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"the registry returned a {type(value).__name__} for a date-time column")
         return value.replace(tzinfo=dt.UTC)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from alpha4.domain.validation import Problem
+
 
 class StoreError(Exception):
     """Base of every registry error; ``str(error)`` is the message shown to the user."""
@@ -25,6 +29,14 @@ class NotFound(StoreError):
 
 class InvalidChange(StoreError):
     """A change would leave the patient's timeline invalid; nothing was written."""
+
+
+class InvalidRecord(InvalidChange):
+    """A record to add or correct is refused, each problem naming its field inside the record."""
+
+    def __init__(self, entity: str, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"{entity}: " + "; ".join(str(p) for p in self.problems))
 
 
 class UnreadablePatient(StoreError):

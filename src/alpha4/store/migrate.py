@@ -30,7 +30,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
+    if head is None:
+        raise RuntimeError(f"no migration head in {MIGRATIONS}: the installed package is incomplete")
     return head
 
 

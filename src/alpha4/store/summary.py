@@ -27,7 +27,7 @@ import itertools
 import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -161,6 +161,8 @@ INDEXED = ("valid_until", "gate", "disease", "site", "first_infusion", "disconti
 for _name in INDEXED:
     Index(f"ix_patient_summary_profile_{_name}", _S.profile, getattr(_S, _name))
 COLUMNS: tuple[str, ...] = tuple(c.name for c in _S.__table__.columns)
+SUMMARY_TABLE = cast(Table, _S.__table__)
+"""The table itself, for Core statements (a declarative class's ``__table__`` is typed as any FROM clause)."""
 
 
 # --- one patient's row -------------------------------------------------------------------------
@@ -176,11 +178,10 @@ def _most_urgent(a: Assessment, names: Sequence[str]) -> str | None:
 
 
 def _jcv_status(patient: Patient, as_of: dt.date) -> str:
-    known = [r for r in patient.jcv_results if r.date <= as_of and r.serostatus is not None]
+    known = [r.serostatus for r in patient.jcv_results if r.date <= as_of and r.serostatus is not None]
     if not known:
         return "unknown"
-    status = known[-1].serostatus
-    assert status is not None
+    status = known[-1]
     return status.value if status is not Serostatus.INDETERMINATE else "indeterminate"
 
 
@@ -384,8 +385,7 @@ def write_summaries(
     if not pks:
         return failed
     conn = session.connection()  # Core statements: the ORM's bulk path costs more than the rules here
-    table = PatientSummaryRow.__table__
-    assert isinstance(table, Table)
+    table = SUMMARY_TABLE
     conn.execute(
         delete(table).where(table.c.patient_pk.in_(pks), table.c.profile.in_([p.name for p in chosen]))
     )

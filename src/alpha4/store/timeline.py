@@ -42,11 +42,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from alpha4.domain import Discontinuation, Event, Medication, Patient
-from alpha4.domain.validation import Problem, check_patient
+from alpha4.domain.validation import Problem, check_patient, record_change_problems
 
 from .audit import append_audit
 from .base import Base, UtcDateTime
-from .errors import ConflictError, InvalidChange, NotFound, UnreadablePatient, validation_reason
+from .errors import (
+    ConflictError,
+    InvalidChange,
+    InvalidRecord,
+    NotFound,
+    UnreadablePatient,
+    validation_reason,
+)
 from .summary import refresh_written
 
 # BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
@@ -510,11 +517,36 @@ def _current_of(session: Session, patient_id: str, kind: str, record_id: str) ->
     return pk, _stored(row)
 
 
-def add_record(*, session: Session, patient_id: str, record: BaseModel, actor: str, at: dt.datetime) -> int:
-    """Add a new record to a patient's timeline; returns its version (1)."""
+def _refuse_invalid(
+    session: Session,
+    pk: int,
+    patient_id: str,
+    kind: str,
+    record: BaseModel,
+    today: dt.date,
+    *,
+    prescriber: bool,
+) -> None:
+    """Raise :class:`InvalidRecord` when the record may not be written (the domain's one check for
+    every write path: web, REST and command line)."""
+    patient = _timeline(current_records(session=session, pks=[pk])[pk], patient_id)
+    problems = record_change_problems(patient, kind, record, today, prescriber=prescriber)
+    if problems:
+        raise InvalidRecord(_entity_id(patient_id, kind, str(getattr(record, "id"))), problems)  # noqa: B009
+
+
+def add_record(
+    *, session: Session, patient_id: str, record: BaseModel, actor: str, at: dt.datetime, today: dt.date
+) -> int:
+    """Add a new record to a patient's timeline; returns its version (1).
+
+    Refused (:class:`InvalidRecord`, nothing written) when the record would make the timeline unfit
+    to assess ``today``: the clinic's local date, which the caller knows and the registry does not.
+    """
     kind = record_kind(record)
     pk = _require_pk(session, patient_id)
     record_id = str(getattr(record, "id"))  # noqa: B009 (every timeline record has an id)
+    _refuse_invalid(session, pk, patient_id, kind, record, today, prescriber=False)
     part = Part(kind, record_id, _record_date(record), record.model_dump(mode="json"))
     entity = _entity_id(patient_id, kind, record_id)
     _insert_version(session, _row_values(pk, part, 1, at, actor), entity)
@@ -539,18 +571,23 @@ def correct_record(
     expected_version: int,
     actor: str,
     at: dt.datetime,
+    today: dt.date,
+    prescriber: bool,
     reason: str | None = None,
 ) -> int:
     """Write a corrected record as a new version; the old version is kept. Returns the new version.
 
     ``expected_version`` is the version the editor read: if someone changed the record since,
-    :class:`ConflictError` is raised and nothing is written.
+    :class:`ConflictError` is raised and nothing is written. A correction that would make the
+    timeline unfit to assess ``today``, or that moves an infusion's date without a prescriber
+    (``prescriber``: the actor holds that role), is refused with :class:`InvalidRecord`.
     """
     kind = record_kind(record)
     record_id = str(getattr(record, "id"))  # noqa: B009
     pk, old, entity = _current_at_version(session, patient_id, kind, record_id, expected_version, "edited")
     if old.retracted:
         raise InvalidChange(f"{entity}: retracted ({old.retraction_reason}); add a new record instead")
+    _refuse_invalid(session, pk, patient_id, kind, record, today, prescriber=prescriber)
     part = Part(kind, record_id, _record_date(record), record.model_dump(mode="json"))
     if part.payload == old.payload:
         return old.version

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from alpha4.domain import Patient
+from alpha4.domain.json_text import STRICT_DECODER
 from alpha4.domain.validation import check_patient
 
 from .cohort import iter_patients
@@ -68,23 +69,9 @@ class _Unparsable:
     message: str
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number (JSON has no NaN or infinity)")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object; a key given twice is refused (readers disagree on which value wins)."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        out[key] = value
-    return out
-
-
 # NaN/Infinity literals and duplicate keys are refused while parsing (the message can say what the
 # text was); a number too long or nesting too deep is refused below.
-_decoder = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+_decoder = STRICT_DECODER
 
 
 def _unparsable(error: ValueError | RecursionError) -> _Unparsable:
