@@ -31,7 +31,7 @@ from typing import Any
 from alpha4.knowledge.codes import LAB_CODES, UNIT_CONVERSIONS, LabCode
 from alpha4.knowledge.lab_units import LAB_UNITS
 
-from .records import LabResult
+from .records import Comparator, LabResult, decided_value
 
 
 class UnitError(ValueError):
@@ -47,10 +47,45 @@ class NormalisedLab:
     value: float
     reference_low: float | None
     reference_high: float | None
+    bound: float | None = None  # the reported bound of ``<50`` (canonical unit); None: exact value
+
+    def __post_init__(self) -> None:
+        # A reported bound: ``value`` becomes the value the rules compare (:func:`decided_value`),
+        # ``bound`` keeps what the laboratory said. Done here so every way of building one agrees.
+        if self.result.comparator is not None and self.bound is None:
+            object.__setattr__(self, "bound", self.value)
+            object.__setattr__(self, "value", decided_value(self.value, self.result.comparator))
 
     @property
     def unit(self) -> str:
         return self.code.unit
+
+    @property
+    def comparator(self) -> Comparator | None:
+        return self.result.comparator
+
+    @property
+    def shown(self) -> str:
+        """The value as the laboratory gave it, in the canonical unit: ``50`` or ``<50``."""
+        if self.comparator is None or self.bound is None:
+            return f"{self.value:.3g}"
+        return f"{self.comparator.value}{self.bound:.3g}"
+
+    @property
+    def bound_words(self) -> str:
+        """Empty for an exact value; else what the bound means: ": below 50, the exact value unknown"."""
+        if self.comparator is None or self.bound is None:
+            return ""
+        return f" ({self.comparator.words} {self.bound:.3g}; the exact value is unknown)"
+
+    def below(self, limit: float) -> bool | None:
+        """Whether the true result is below ``limit``; None when the reported bound cannot tell
+        (``<200`` against a limit of 150: it may be 10 or 190)."""
+        if self.comparator in (Comparator.BELOW, Comparator.AT_MOST) and self.value >= limit:
+            return None
+        if self.comparator in (Comparator.ABOVE, Comparator.AT_LEAST) and self.value < limit:
+            return None
+        return self.value < limit
 
 
 def loinc_check_digit_ok(code: str) -> bool:

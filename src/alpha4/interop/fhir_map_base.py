@@ -153,9 +153,13 @@ class MapperBase:
             return partial.earliest
         raise FhirInputError(e.ref, element, "a date is required")
 
-    def review(self, e: _Entry, day: dt.date | None, reason: str) -> None:
-        """Unmapped, and kept on the timeline as an uninterpreted record (a finding shows it)."""
+    def review(self, e: _Entry, day: dt.date | None, reason: str, *, loinc: str | None = None) -> None:
+        """Unmapped, and kept on the timeline as an uninterpreted record (a finding shows it).
+
+        ``loinc``: the laboratory test it is a result of, so a rule that needs that test can say its
+        newest result could not be interpreted (:mod:`alpha4.rules.lab_gaps`)."""
         self.skip(e, reason)
+        extra = {"loinc": loinc} if loinc else {}
         if day is not None:
             self.t.lists["other_records"].append(
                 self.build(
@@ -165,7 +169,7 @@ class MapperBase:
                     date=day,
                     source_ref=e.ref,
                     type=_summary(f"FHIR {e.type} ({reason})"),
-                    data={"reason": reason, "reference": e.ref},
+                    data={"reason": reason, "reference": e.ref, **extra},
                 )
             )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from alpha4.domain import (
     AntibodyResult,
+    Comparator,
     CrohnsIndexKind,
     CrohnsScore,
     DrugLevel,
@@ -26,6 +27,7 @@ from alpha4.domain import (
     Serostatus,
     WeightRecord,
 )
+from alpha4.domain.records import decided_value
 from alpha4.domain.units import UnitError, conversion_factor, loinc_check_digit_ok
 from alpha4.knowledge import label
 from alpha4.knowledge.codes import LAB_CODES
@@ -92,7 +94,8 @@ class ObservationMapper(MapperBase):
         if m.dataAbsentReason is not None and not _has_value(m):
             why = _text(m.dataAbsentReason) or next((code for _, code in _codings(m.dataAbsentReason)), "")
             if read:
-                self.review(e, day, f"{_text(m.code) or 'LOINC ' + sorted(read)[0]}: no result ({why})")
+                code = sorted(read)[0]
+                self.review(e, day, f"{_text(m.code) or 'LOINC ' + code}: no result ({why})", loinc=code)
             else:
                 self.skip(e, f"no result (dataAbsentReason {why})")
             return
@@ -219,7 +222,7 @@ class ObservationMapper(MapperBase):
             if known is None:
                 self.skip(e, f"LOINC {loinc}: no numeric valueQuantity")
             else:
-                self.review(e, day, f"{name}: no numeric value, not interpreted")
+                self.review(e, day, f"{name}: no numeric value, not interpreted", loinc=loinc)
             return
         # Quantity.code is UCUM when system is UCUM (or absent); otherwise the printed unit is the one
         # alpha4 can read (through its table of laboratory units).
@@ -236,34 +239,29 @@ class ObservationMapper(MapperBase):
             except UnitError:
                 problem = f"unit {unit!r} cannot be converted to {known.unit}"
         if problem is not None:
-            self.review(e, day, f"{name} {q.value} {unit}: {problem}; not interpreted")
+            self.review(e, day, f"{name} {q.value} {unit}: {problem}; not interpreted", loinc=loinc)
             return
         low = high = None
         for rng in m.referenceRange or []:
             low = float(rng.low.value) if rng.low is not None and rng.low.value is not None else low
             high = float(rng.high.value) if rng.high is not None and rng.high.value is not None else high
             break
-        result = self.build(
-            e,
-            LabResult,
-            id=self.rid(e),
-            date=self.need_day(e, "effective[x]", day),
-            source_ref=e.ref,
-            loinc=loinc,
-            value=float(q.value),
-            unit=unit,
-            reference_low=low,
-            reference_high=high,
-        )
-        self.t.lists["labs"].append(result)
-        if q.comparator:
-            bound = {"<": "below", "<=": "at most", ">=": "at least", ">": "above"}[str(q.comparator)]
-            self.note(
+        self.t.lists["labs"].append(
+            self.build(
                 e,
-                result.date,
-                f"{name} was reported as {q.comparator}{q.value} {unit}: the value is {bound} {q.value}; "
-                f"alpha4 compares {q.value}",
+                LabResult,
+                id=self.rid(e),
+                date=self.need_day(e, "effective[x]", day),
+                source_ref=e.ref,
+                loinc=loinc,
+                value=float(q.value),
+                # "<50": the bound, said and decided on by the rules (alpha4.domain.units.decided_value)
+                comparator=str(q.comparator) if q.comparator else None,
+                unit=unit,
+                reference_low=low,
+                reference_high=high,
             )
+        )
 
     def antibody(self, e: _Entry, day: dt.date | None) -> None:
         m = e.model
@@ -370,12 +368,12 @@ class ObservationMapper(MapperBase):
     def jcv_result(self, status_entry: _Entry | None, index_entry: _Entry | None) -> None:
         """One anti-JCV result from its serostatus and index, wherever the laboratory put them: two
         Observations, the index as a ``component`` of the serostatus Observation, or either alone.
-        A comparator is honoured: ``<0.20`` is below the negative cut-off (negative, no index)."""
+        A comparator is kept with the index: ``<0.20`` is below the negative cut-off (negative)."""
         main = status_entry or index_entry
         if main is None:  # a caller bug, not an EHR input: say so rather than read nothing
             raise ValueError("jcv_result needs the serostatus or the index Observation")
         serostatus = _qualitative(status_entry.model) if status_entry else None
-        quantity, holder = None, index_entry
+        quantity = None
         if index_entry is not None:
             quantity = index_entry.model.valueQuantity
             if quantity is None or quantity.value is None:
@@ -391,7 +389,7 @@ class ObservationMapper(MapperBase):
                 None,
             )
             if component is not None and component.valueQuantity.value is not None:
-                quantity, holder = component.valueQuantity, status_entry
+                quantity = component.valueQuantity
         index: float | None = None
         comparator = str(quantity.comparator) if quantity is not None and quantity.comparator else ""
         if quantity is not None:
@@ -401,31 +399,17 @@ class ObservationMapper(MapperBase):
             or (_assay(index_entry.model.method) if index_entry else None)
             or JcvAssay.STRATIFY
         )
-        if comparator and index is not None and holder is not None:
-            if comparator in ("<", "<="):
-                below = assay is JcvAssay.STRATIFY and index <= label.STRATIFY_NEGATIVE_BELOW.value
-                if below and serostatus in (None, Serostatus.NEGATIVE):
-                    serostatus = Serostatus.NEGATIVE
-                self.note(
-                    holder,
-                    _jcv_day(main),
-                    f"JC virus index reported as {comparator}{index}"
-                    + (": below the negative cut-off, read as negative" if below else ": an upper bound only")
-                    + "; the exact index is unknown",
-                )
-                index = None  # an upper bound is not an index value
-            else:
-                self.note(
-                    holder,
-                    _jcv_day(main),
-                    f"JC virus index reported as {comparator}{index}: the index is at least {index}; "
-                    f"alpha4 reads {index}",
-                )
+        if comparator in ("<", "<=") and index is not None:
+            below = assay is JcvAssay.STRATIFY and index <= label.STRATIFY_NEGATIVE_BELOW.value
+            if below and serostatus in (None, Serostatus.NEGATIVE):
+                serostatus = Serostatus.NEGATIVE  # "<0.20": below the negative cut-off
         if serostatus is None and index is not None:
             if index_entry is not None and _qualitative(index_entry.model) is not None:
                 serostatus = _qualitative(index_entry.model)
             elif assay is JcvAssay.STRATIFY:
-                serostatus = _stratify_status(index)
+                serostatus = _stratify_status(
+                    decided_value(index, Comparator(comparator) if comparator else None)
+                )
         if serostatus is None:
             self.review(main, _jcv_day(main), "anti-JCV result without a serostatus alpha4 can read")
             return
@@ -439,6 +423,8 @@ class ObservationMapper(MapperBase):
                 assay=assay,
                 serostatus=serostatus,
                 index=index,
+                # ">3.0": kept as said; the PML rules read it just above 3.0 (decided_value)
+                index_comparator=comparator or None,
             )
         )
 

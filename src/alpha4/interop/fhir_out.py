@@ -318,7 +318,8 @@ def _patient_resources(patient: Patient) -> list[JsonDict]:
             concept(coding(c.LOINC, lab.loinc, known.display if known else None)),
             category="laboratory",
             effectiveDateTime=_day(lab.date),
-            valueQuantity=_quantity(lab.value, lab.unit),
+            valueQuantity=_quantity(lab.value, lab.unit)
+            | ({"comparator": lab.comparator.value} if lab.comparator else {}),
             **({"referenceRange": [rng]} if rng else {}),
         )
     for jcv in p.jcv_results:
@@ -651,7 +652,8 @@ def _jcv(b: _Builder, jcv: JcvResult) -> None:
             concept(coding(c.LOINC, c.JCV_INDEX, "JC virus Ab index")),
             category="laboratory",
             effectiveDateTime=_day(jcv.date),
-            valueQuantity={"value": jcv.index, "unit": "{index}", "system": c.UCUM, "code": "{index}"},
+            valueQuantity={"value": jcv.index, "unit": "{index}", "system": c.UCUM, "code": "{index}"}
+            | ({"comparator": jcv.index_comparator.value} if jcv.index_comparator else {}),
             method=method,
             derivedFrom=[{"reference": f"Observation/{resource_id('Observation', jcv.id)}"}],
         )

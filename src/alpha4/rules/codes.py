@@ -234,6 +234,21 @@ CODES: dict[str, CodeSpec] = {
         "data",
         "Review the result yourself; alpha4 has no rule for this code.",
     ),
+    "LAB_NEEDED_RESULT_UNREADABLE": CodeSpec(
+        "A result a safety check needs could not be interpreted",
+        "warning",
+        "labs",
+        "Correct the result in the laboratory system (unit, value) or repeat the test; until then the "
+        "check cannot use it.",
+        "hold",
+    ),
+    "LAB_BOUND_INCONCLUSIVE": CodeSpec(
+        "A result reported as a bound cannot decide a safety check",
+        "warning",
+        "labs",
+        "Ask the laboratory for the exact value or repeat the test before infusing.",
+        "hold",
+    ),
     "LAB_UNIT_UNKNOWN": CodeSpec(
         "Laboratory unit not understood",
         "warning",
