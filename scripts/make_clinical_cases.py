@@ -335,6 +335,10 @@ BOUNDARIES.update(
             {"labs": [{**lab("2026-04-20", "777-3", 90, "cells/hpf", id="plt-old")}, *labs()]},
             ALL_CLEAR,
         ),
+        # Patient.deceased[x]: nothing is planned (no infusion, no test due, no worklist entry)
+        "patient-deceased-with-date": ({"death": {"date": "2026-05-20"}}, ALL_CLEAR),
+        "patient-deceased-no-date": ({"death": {}}, ALL_CLEAR),
+        "patient-deceased-tomorrow-in-record": ({"death": {"date": "2026-06-02"}}, ALL_CLEAR),
         "new-start-no-mri": ({**NEW_START, "mri_scans": []}, ALL_CLEAR),
         "two-years-no-benefit-risk-discussion": (LONG, ALL_CLEAR),
         "jcv-indeterminate": ({"jcv_results": [jcv("2026-03-01", "indeterminate", 0.3)]}, ALL_CLEAR),

@@ -96,6 +96,22 @@ def test_a_deceased_patient_is_not_assessed() -> None:
     assert imported.deceased == "deceased on 2026-10-01" and not imported.assessable
     stop = imported.patient.discontinuation
     assert stop is not None and stop.date.isoformat() == "2026-10-01"
+    death = imported.patient.death
+    assert death is not None and (death.date, death.source_ref) == (
+        stop.date,
+        imported.patient.discontinuation.source_ref,
+    )
+    assert "PATIENT_DECEASED" in assess(imported.patient, AS_OF, US).gate.reasons
+
+
+def test_a_death_recorded_only_as_true_is_a_death_without_a_date() -> None:
+    b = v.base()
+    b["entry"][0]["resource"]["deceasedBoolean"] = True
+    imported = bundle_to_patient(b)
+    assert imported.deceased == "deceased" and imported.patient.death is not None
+    assert imported.patient.death.date is None
+    a = assess(imported.patient, AS_OF, US)
+    assert a.gate.decision.value == "stop" and "PATIENT_DECEASED" in a.gate.reasons
 
 
 def test_a_provisional_indication_says_so() -> None:

@@ -2,7 +2,7 @@
 
 from .base import Event, Record
 from .checklist import QUESTIONS, Clearance, PreInfusionChecklist
-from .patient import Patient, Sex, dump_schema, load_patient, patient_from_dict, patient_json_schema
+from .patient import Death, Patient, Sex, dump_schema, load_patient, patient_from_dict, patient_json_schema
 from .records import (
     AdverseEvent,
     AdverseEventCategory,
@@ -59,6 +59,7 @@ __all__ = [
     "CrohnsHistory",
     "CrohnsIndexKind",
     "CrohnsScore",
+    "Death",
     "Discontinuation",
     "Disease",
     "DrugLevel",

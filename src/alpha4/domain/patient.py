@@ -66,6 +66,15 @@ class Sex(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Death(Record):
+    """The patient is recorded as deceased (FHIR ``Patient.deceased[x]``): nothing more is planned.
+
+    ``date`` is None when the EHR records only that the patient died (``deceasedBoolean``)."""
+
+    date: Day | None = None
+    source_ref: str | None = Field(default=None, max_length=512)
+
+
 class Patient(Record):
     """One patient's natalizumab record.
 
@@ -109,6 +118,9 @@ class Patient(Record):
     adverse_events: tuple[AdverseEvent, ...] = ()
     authorizations: tuple[AuthorizationEvent, ...] = ()
     discontinuation: Discontinuation | None = None
+    death: Death | None = Field(
+        default=None, description="Recorded as deceased: no infusion, schedule or worklist entry"
+    )
     other_records: tuple[OtherRecord, ...] = ()
 
     @field_validator("schema_version")
@@ -133,6 +145,8 @@ class Patient(Record):
         early += [f"Medication {m.id} ({m.start})" for m in self.medications if m.start and m.start < born]
         if self.indication.diagnosis_date and self.indication.diagnosis_date < born:
             early.append(f"diagnosis ({self.indication.diagnosis_date})")
+        if self.death is not None and self.death.date is not None and self.death.date < born:
+            early.append(f"death ({self.death.date})")
         if early:
             shown = ", ".join(early[:5]) + (f" and {len(early) - 5} more" if len(early) > 5 else "")
             raise ValueError(f"dated before the birth date {born}: {shown}")

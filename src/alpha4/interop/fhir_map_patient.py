@@ -37,6 +37,7 @@ from .fhir_bundle import validate_resource as validate_resource
 from .fhir_map_base import MapperBase
 from .fhir_readers import (
     _day,
+    _deceased,
     _first_identifier,
     _patient_identifier,
 )
@@ -107,6 +108,10 @@ class PatientMapper(MapperBase):
                     "extended_interval_weeks": self.t.extended_interval_weeks,
                     "site": str(org.display) if org is not None and org.display else None,
                     "discontinuation": self.t.discontinuation,
+                    # Patient.deceased[x]: the stored record stops everything too (worklist, schedule)
+                    "death": (
+                        {"date": _day(m.deceasedDateTime), "source_ref": e.ref} if _deceased(m) else None
+                    ),
                     **lists,
                 }
             )

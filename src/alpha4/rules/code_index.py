@@ -92,6 +92,11 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "MS_SUBOPTIMAL_RESPONSE": ("alpha4.rules.response_ms._suboptimal",),
     "MS_WATCH_AFTER_STOP": ("alpha4.rules.response_ms._after_stop",),
     "MS_WORSENING_UNCONFIRMED": ("alpha4.rules.response_ms.ms_response_findings",),
+    "PATIENT_DECEASED": (
+        "alpha4.rules.assess.assess",
+        "alpha4.rules.gate.deceased",
+        "alpha4.rules.worklist.worklist_row",
+    ),
     "PK_INTERVAL_BELOW_TARGET_AT_LABEL": ("alpha4.pk.planner.plan_interval",),
     "PK_INTERVAL_EXTEND": ("alpha4.pk.planner.plan_interval",),
     "PK_INTERVAL_INSUFFICIENT_DATA": ("alpha4.pk.planner.plan_interval",),
@@ -510,6 +515,7 @@ FACTS_READ: dict[str, tuple[str, ...]] = {
         "response.ms.neda3_recent",
         "response.ms.rebaseline",
     ),
+    "PATIENT_DECEASED": (),
     "PK_INTERVAL_BELOW_TARGET_AT_LABEL": (
         "pk.antibody_clearance_factor@eu",
         "pk.antibody_clearance_factor@us",

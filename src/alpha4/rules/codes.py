@@ -611,6 +611,14 @@ CODES: dict[str, CodeSpec] = {
         "No infusion; keep PML vigilance for 6 months after the last dose.",
         "stop",
     ),
+    "PATIENT_DECEASED": CodeSpec(
+        "Patient recorded as deceased",
+        "critical",
+        "treatment",
+        "No infusion and no further tests; close the treatment record and report the death as the REMS "
+        "programme or pharmacovigilance requires.",
+        "stop",
+    ),
     "RECORD_UNINTERPRETED": CodeSpec(
         "Record kept, not interpreted",
         "info",
