@@ -441,6 +441,23 @@ BOUNDARIES.update(
         "age-17-tomorrow-18": ({"birth_date": "2008-06-02"}, ALL_CLEAR),
         "age-exactly-65": ({"birth_date": "1961-06-01"}, ALL_CLEAR),
         "age-64-tomorrow-65": ({"birth_date": "1961-06-02"}, ALL_CLEAR),
+        # a birth date known to the year or month only (FHIR birthDate "2008", "1961-06")
+        "age-born-2008-year-only-17-or-18": (
+            {"birth_date": "2008-12-31", "birth_date_precision": "year"},
+            ALL_CLEAR,
+        ),
+        "age-born-1961-year-only-64-or-65": (
+            {"birth_date": "1961-12-31", "birth_date_precision": "year"},
+            ALL_CLEAR,
+        ),
+        "age-born-1961-06-month-only-64-or-65": (
+            {"birth_date": "1961-06-30", "birth_date_precision": "month"},
+            ALL_CLEAR,
+        ),
+        "age-born-1990-year-only-clear-adult": (
+            {"birth_date": "1990-12-31", "birth_date_precision": "year"},
+            ALL_CLEAR,
+        ),
         "infused-at-gestational-week-28": (
             {
                 "pregnancies": [

@@ -3,6 +3,7 @@ change it as stated (infusion count, PML risk, gate)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -188,4 +189,7 @@ def test_partial_dates_are_kept_with_their_precision_and_said() -> None:
     )
     notes = [r.type for r in p.other_records]
     assert any("date recorded as 2025-01 (month only): alpha4 uses 2025-01-01" in n for n in notes)
-    assert any("birth date recorded as 1986 (year only)" in n for n in notes)
+    assert (p.birth_date_precision.value, p.birth_interval) == (
+        "year",
+        (dt.date(1986, 1, 1), dt.date(1986, 12, 31)),
+    )

@@ -116,3 +116,24 @@ def test_bounds_survive_export_and_import() -> None:
     again = bundle_to_patient(patient_to_bundle(first)).patient
     assert [(x.loinc, x.value, x.comparator) for x in again.labs if x.comparator] == [("777-3", 50, "<")]
     assert [(j.index, j.index_comparator) for j in again.jcv_results] == [(0.15, None), (3.0, ">")]
+
+
+def test_a_birth_year_only_gives_an_age_range_on_every_path() -> None:
+    """FHIR ``birthDate: "2008"``: kept as a year (not refused), exported as a year, and on a day the
+    patient is 17 or 18 the rules say so and apply the paediatric check."""
+    import datetime as dt
+
+    from alpha4.domain import Patient
+    from alpha4.interop.fhir_out import patient_to_bundle
+
+    b = v.base()
+    b["entry"][0]["resource"]["birthDate"] = "2008"
+    patient = bundle_to_patient(b).patient
+    assert (patient.birth_date_precision.value, patient.birth_interval[0]) == ("year", dt.date(2008, 1, 1))
+    exported = patient_to_bundle(patient)
+    assert exported["entry"][0]["resource"]["birthDate"] == "2008"
+    again = Patient.model_validate_json(patient.to_json())  # alpha4's own JSON (assess, import)
+    assert again.birth_date_precision == patient.birth_date_precision
+    a = assess(patient, dt.date(2026, 6, 1), US)
+    codes = {f.code for f in a.findings}
+    assert {"POP_AGE_RANGE", "POP_PEDIATRIC"} <= codes

@@ -6,6 +6,7 @@ schema (``alpha4 schema patient``).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from .base import Day, Event, Flag, PatientId, Real, Record
+from .partial_dates import Precision
 from .records import (
     AdverseEvent,
     AntibodyResult,
@@ -88,6 +90,13 @@ class Patient(Record):
     )
     id: PatientId
     birth_date: Day
+    birth_date_precision: Precision = Field(
+        default=Precision.DAY,
+        description=(
+            "How much of the birth date is known: 'year' (born 1960) or 'month' (born 2008-05) make "
+            "the age a range; birth_date is then a day inside it"
+        ),
+    )
     sex: Sex
     indication: Indication
     prior_immunosuppressant_reported: Flag | None = Field(
@@ -140,7 +149,7 @@ class Patient(Record):
 
     @model_validator(mode="after")
     def _nothing_before_birth(self) -> Patient:
-        born = self.birth_date
+        born = self.birth_interval[0]  # the earliest day the patient may have been born
         early = [f"{e.record_type} {e.id} ({e.date})" for e in self.events() if e.date < born]
         early += [f"Medication {m.id} ({m.start})" for m in self.medications if m.start and m.start < born]
         if self.indication.diagnosis_date and self.indication.diagnosis_date < born:
@@ -167,6 +176,32 @@ class Patient(Record):
             yield from getattr(self, name)
         if self.discontinuation is not None:
             yield self.discontinuation
+
+    @property
+    def birth_interval(self) -> tuple[dt.date, dt.date]:
+        """The earliest and latest day of birth the record allows (the same day when it is exact)."""
+        born = self.birth_date
+        if self.birth_date_precision is Precision.YEAR:
+            return dt.date(born.year, 1, 1), dt.date(born.year, 12, 31)
+        if self.birth_date_precision is Precision.MONTH:
+            last = calendar.monthrange(born.year, born.month)[1]
+            return born.replace(day=1), born.replace(day=last)
+        return born, born
+
+    def age_range_on(self, day: dt.date) -> tuple[int, int]:
+        """The youngest and oldest completed age on ``day`` (equal when the birth date is exact).
+
+        >>> from alpha4.domain.builders import ms_patient
+        >>> p = ms_patient(birth_date=dt.date(2008, 12, 31), birth_date_precision="year")
+        >>> p.age_range_on(dt.date(2026, 6, 1)), p.birth_interval[0]
+        ((17, 18), datetime.date(2008, 1, 1))
+        """
+        earliest, latest = self.birth_interval
+
+        def age(born: dt.date) -> int:
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+        return age(latest), age(earliest)
 
     def age_on(self, day: dt.date) -> int:
         """Completed years of age on ``day``."""

@@ -78,17 +78,11 @@ class PatientMapper(MapperBase):
         m = e.model
         birth = _day(m.birthDate)
         partial = parse_partial(m.birthDate) if birth is None and m.birthDate is not None else None
+        precision = Precision.DAY
         if partial is not None:
-            # Known to the year or month only: the latest day (the youngest the patient can be: the
-            # paediatric checks then apply whenever they may), said on the timeline with the range.
-            birth = partial.latest
-            self.note(
-                e,
-                partial.latest,
-                f"birth date recorded as {partial.text} ({partial.precision.value} only): alpha4 uses "
-                f"{partial.latest.isoformat()}; the patient may be up to a "
-                f"{'year' if partial.precision is Precision.YEAR else 'month'} older",
-            )
+            # Known to the year or month only: kept as a range (Patient.birth_date_precision); the
+            # age rules take the safe end for each question and say so when it matters.
+            birth, precision = partial.latest, partial.precision
         if birth is None:
             raise FhirInputError(e.ref, "birthDate", "required (age-dependent rules read it)")
         sex = {"female": Sex.FEMALE, "male": Sex.MALE, "other": Sex.OTHER}.get(
@@ -102,6 +96,7 @@ class PatientMapper(MapperBase):
                 {
                     "id": _patient_identifier(e) or str(e.id or _first_identifier(e) or "patient"),
                     "birth_date": birth,
+                    "birth_date_precision": precision,
                     "sex": sex,
                     "indication": indication,
                     "prior_immunosuppressant_reported": self.t.prior_is,

@@ -190,7 +190,11 @@ def _rename_references(value: Any, renamed: dict[str, str]) -> Any:
 def _patient_resources(patient: Patient) -> list[JsonDict]:
     b = _Builder(patient)
     p = patient
-    body: JsonDict = {"gender": p.sex.value, "birthDate": _day(p.birth_date)}
+    born = {"year": str(p.birth_date.year), "month": p.birth_date.isoformat()[:7]}
+    body: JsonDict = {
+        "gender": p.sex.value,
+        "birthDate": born.get(p.birth_date_precision.value) or _day(p.birth_date),
+    }
     if p.site:
         body["managingOrganization"] = {"display": p.site}
     b.resources.append(

@@ -392,6 +392,12 @@ CODES: dict[str, CodeSpec] = {
         "Monitor and manage; depression: ask about suicidal ideation.",
     ),
     # --- special populations -----------------------------------------------------------------
+    "POP_AGE_RANGE": CodeSpec(
+        "Age known only as a range",
+        "warning",
+        "population",
+        "Record the full birth date; until then the age checks take the safe side.",
+    ),
     "POP_PEDIATRIC": CodeSpec(
         "Under 18: not recommended",
         "warning",
