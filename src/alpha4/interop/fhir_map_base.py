@@ -22,26 +22,18 @@ from alpha4.domain import (
     OtherRecord,
 )
 
-from .fhir_bundle import BUNDLE_TYPES as BUNDLE_TYPES
-from .fhir_bundle import READ_TYPES as READ_TYPES
-from .fhir_bundle import VALIDATED as VALIDATED
 from .fhir_bundle import (
     FhirInputError,
     Unmapped,
     _Entry,
     _first_error,
 )
-from .fhir_bundle import is_fhir as is_fhir
-from .fhir_bundle import model_json as model_json
-from .fhir_bundle import next_link as next_link
-from .fhir_bundle import validate_resource as validate_resource
 from .fhir_readers import (
     _day,
     _partial_of,
     _record_id,
     _summary,
 )
-from .fhir_readers import serostatus_words as serostatus_words
 
 
 @dataclass

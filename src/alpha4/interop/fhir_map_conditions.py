@@ -23,17 +23,10 @@ from alpha4.domain import (
 )
 
 from . import codes as c
-from .fhir_bundle import BUNDLE_TYPES as BUNDLE_TYPES
-from .fhir_bundle import READ_TYPES as READ_TYPES
-from .fhir_bundle import VALIDATED as VALIDATED
 from .fhir_bundle import (
     FhirInputError,
     _Entry,
 )
-from .fhir_bundle import is_fhir as is_fhir
-from .fhir_bundle import model_json as model_json
-from .fhir_bundle import next_link as next_link
-from .fhir_bundle import validate_resource as validate_resource
 from .fhir_map_base import MapperBase
 from .fhir_readers import (
     _codings,
@@ -45,7 +38,6 @@ from .fhir_readers import (
     _natalizumab,
     _text,
 )
-from .fhir_readers import serostatus_words as serostatus_words
 
 # Condition.verificationStatus codes that leave a diagnosis unconfirmed, clinicalStatus codes that
 # Condition.verificationStatus codes that leave a diagnosis unconfirmed, clinicalStatus codes that

@@ -33,19 +33,12 @@ from alpha4.knowledge import label
 from alpha4.knowledge.codes import LAB_CODES
 
 from . import codes as c
-from .fhir_bundle import BUNDLE_TYPES as BUNDLE_TYPES
-from .fhir_bundle import READ_TYPES as READ_TYPES
 from .fhir_bundle import (
     UNREAD_LAB,
     FhirInputError,
     Unmapped,
     _Entry,
 )
-from .fhir_bundle import VALIDATED as VALIDATED
-from .fhir_bundle import is_fhir as is_fhir
-from .fhir_bundle import model_json as model_json
-from .fhir_bundle import next_link as next_link
-from .fhir_bundle import validate_resource as validate_resource
 from .fhir_map_base import MapperBase
 from .fhir_readers import (
     _assay,
@@ -62,7 +55,6 @@ from .fhir_readers import (
     _stratify_status,
     _text,
 )
-from .fhir_readers import serostatus_words as serostatus_words
 
 # LOINC codes some mapper reads (anything else is a record no alpha4 rule reads)
 READ_LOINC = frozenset(

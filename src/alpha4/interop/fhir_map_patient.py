@@ -18,9 +18,6 @@ from alpha4.domain import (
 )
 from alpha4.domain.partial_dates import Precision, parse_partial
 
-from .fhir_bundle import BUNDLE_TYPES as BUNDLE_TYPES
-from .fhir_bundle import READ_TYPES as READ_TYPES
-from .fhir_bundle import VALIDATED as VALIDATED
 from .fhir_bundle import (
     FhirInputError,
     NoIndicationError,
@@ -30,10 +27,6 @@ from .fhir_bundle import (
     _patient_reference,
     _same_reference,
 )
-from .fhir_bundle import is_fhir as is_fhir
-from .fhir_bundle import model_json as model_json
-from .fhir_bundle import next_link as next_link
-from .fhir_bundle import validate_resource as validate_resource
 from .fhir_map_base import MapperBase
 from .fhir_readers import (
     _day,
@@ -41,7 +34,6 @@ from .fhir_readers import (
     _first_identifier,
     _patient_identifier,
 )
-from .fhir_readers import serostatus_words as serostatus_words
 
 
 class PatientMapper(MapperBase):

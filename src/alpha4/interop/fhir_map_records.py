@@ -17,16 +17,9 @@ from alpha4.domain import (
 )
 
 from . import codes as c
-from .fhir_bundle import BUNDLE_TYPES as BUNDLE_TYPES
-from .fhir_bundle import READ_TYPES as READ_TYPES
-from .fhir_bundle import VALIDATED as VALIDATED
 from .fhir_bundle import (
     _Entry,
 )
-from .fhir_bundle import is_fhir as is_fhir
-from .fhir_bundle import model_json as model_json
-from .fhir_bundle import next_link as next_link
-from .fhir_bundle import validate_resource as validate_resource
 from .fhir_map_base import MapperBase
 from .fhir_readers import (
     _day,
@@ -36,7 +29,6 @@ from .fhir_readers import (
     _says_contrast,
     _text,
 )
-from .fhir_readers import serostatus_words as serostatus_words
 
 
 class RecordMapper(MapperBase):
