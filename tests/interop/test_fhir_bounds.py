@@ -137,3 +137,17 @@ def test_a_birth_year_only_gives_an_age_range_on_every_path() -> None:
     a = assess(patient, dt.date(2026, 6, 1), US)
     codes = {f.code for f in a.findings}
     assert {"POP_AGE_RANGE", "POP_PEDIATRIC"} <= codes
+
+
+def test_a_death_survives_export_and_import() -> None:
+    import datetime as dt
+
+    from alpha4.domain import Death
+    from alpha4.domain.builders import ms_patient
+    from alpha4.interop.fhir_out import patient_to_bundle
+
+    base = ms_patient(first_infusion=dt.date(2024, 1, 8), infusions=2)
+    for death in (Death(date=dt.date(2024, 3, 1)), Death()):
+        again = bundle_to_patient(patient_to_bundle(base.model_copy(update={"death": death})))
+        assert again.patient.death is not None and again.patient.death.date == death.date
+        assert again.deceased == ("deceased on 2024-03-01" if death.date else "deceased")
