@@ -40,6 +40,7 @@ NEW_START = {
     "authorizations": [{"id": "enr", "date": "2026-05-20", "kind": "enrollment"}],
 }
 
+
 def _bound(items: list[dict[str, Any]], lab_id: str, value: float, comparator: str) -> list[dict[str, Any]]:
     """``items`` with one result reported as a bound (``<50``): FHIR ``valueQuantity.comparator``."""
     return [{**x, "value": value, "comparator": comparator} if x["id"] == lab_id else x for x in items]
