@@ -40,6 +40,12 @@ NEW_START = {
     "authorizations": [{"id": "enr", "date": "2026-05-20", "kind": "enrollment"}],
 }
 
+
+def _bound(items: list[dict[str, Any]], lab_id: str, value: float, comparator: str) -> list[dict[str, Any]]:
+    """``items`` with one result reported as a bound (``<50``): FHIR ``valueQuantity.comparator``."""
+    return [{**x, "value": value, "comparator": comparator} if x["id"] == lab_id else x for x in items]
+
+
 # name -> (changes to BASE, checklist answers or None)
 BOUNDARIES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
     "baseline-clean-go": ({}, ALL_CLEAR),
@@ -290,6 +296,50 @@ BOUNDARIES.update(
             {"labs": [*labs(), lab("2026-05-04", "1920-8", 30, "mmol/L", high=40, id="ast")]},
             ALL_CLEAR,
         ),
+        # reported bounds (FHIR valueQuantity.comparator) and results a check needs but cannot read
+        "platelets-below-50-bound": ({"labs": _bound(labs(), "plt", 50, "<")}, ALL_CLEAR),
+        "platelets-below-150-bound-at-limit": ({"labs": _bound(labs(), "plt", 150, "<")}, ALL_CLEAR),
+        "platelets-below-200-bound-inconclusive": ({"labs": _bound(labs(), "plt", 200, "<")}, ALL_CLEAR),
+        "platelets-above-100-bound-inconclusive": ({"labs": _bound(labs(), "plt", 100, ">")}, ALL_CLEAR),
+        "platelets-above-150-bound-normal": ({"labs": _bound(labs(), "plt", 150, ">")}, ALL_CLEAR),
+        "alt-above-80-bound-inconclusive": ({"labs": _bound(labs(), "alt", 80, ">")}, ALL_CLEAR),
+        "alt-above-120-bound-raised": ({"labs": _bound(labs(), "alt", 120, ">")}, ALL_CLEAR),
+        "alt-below-120-bound-not-raised": ({"labs": _bound(labs(), "alt", 120, "<")}, ALL_CLEAR),
+        "platelets-newest-unit-unreadable": (
+            {
+                "labs": [
+                    *labs(),
+                    {**lab("2026-05-18", "777-3", 90, "cells/hpf", low=150, high=400, id="plt-new")},
+                ]
+            },
+            ALL_CLEAR,
+        ),
+        "platelets-newest-absent-from-ehr": (
+            {
+                "labs": labs(),
+                "other_records": [
+                    {
+                        "id": "plt-absent",
+                        "date": "2026-05-18",
+                        "type": "FHIR Observation (Platelets (LOINC 777-3): no result (specimen clotted))",
+                        "data": {
+                            "reason": "Platelets (LOINC 777-3): no result (specimen clotted)",
+                            "reference": "Observation/plt-absent",
+                            "loinc": "777-3",
+                        },
+                    }
+                ],
+            },
+            ALL_CLEAR,
+        ),
+        "platelets-unreadable-older-than-a-good-count": (
+            {"labs": [{**lab("2026-04-20", "777-3", 90, "cells/hpf", id="plt-old")}, *labs()]},
+            ALL_CLEAR,
+        ),
+        # Patient.deceased[x]: nothing is planned (no infusion, no test due, no worklist entry)
+        "patient-deceased-with-date": ({"death": {"date": "2026-05-20"}}, ALL_CLEAR),
+        "patient-deceased-no-date": ({"death": {}}, ALL_CLEAR),
+        "patient-deceased-tomorrow-in-record": ({"death": {"date": "2026-06-02"}}, ALL_CLEAR),
         "new-start-no-mri": ({**NEW_START, "mri_scans": []}, ALL_CLEAR),
         "two-years-no-benefit-risk-discussion": (LONG, ALL_CLEAR),
         "jcv-indeterminate": ({"jcv_results": [jcv("2026-03-01", "indeterminate", 0.3)]}, ALL_CLEAR),
@@ -392,6 +442,23 @@ BOUNDARIES.update(
         "age-17-tomorrow-18": ({"birth_date": "2008-06-02"}, ALL_CLEAR),
         "age-exactly-65": ({"birth_date": "1961-06-01"}, ALL_CLEAR),
         "age-64-tomorrow-65": ({"birth_date": "1961-06-02"}, ALL_CLEAR),
+        # a birth date known to the year or month only (FHIR birthDate "2008", "1961-06")
+        "age-born-2008-year-only-17-or-18": (
+            {"birth_date": "2008-12-31", "birth_date_precision": "year"},
+            ALL_CLEAR,
+        ),
+        "age-born-1961-year-only-64-or-65": (
+            {"birth_date": "1961-12-31", "birth_date_precision": "year"},
+            ALL_CLEAR,
+        ),
+        "age-born-1961-06-month-only-64-or-65": (
+            {"birth_date": "1961-06-30", "birth_date_precision": "month"},
+            ALL_CLEAR,
+        ),
+        "age-born-1990-year-only-clear-adult": (
+            {"birth_date": "1990-12-31", "birth_date_precision": "year"},
+            ALL_CLEAR,
+        ),
         "infused-at-gestational-week-28": (
             {
                 "pregnancies": [

@@ -147,9 +147,10 @@ def read_bundle_patients(path: Path, *, not_after: dt.date) -> Iterator[Incoming
         err.print(f"[yellow]unmapped:[/] {escape(source)}: {escape(str(u))}", highlight=False, soft_wrap=True)
     for p in read.patients:
         if p.imported is None:
-            assert p.error is not None
-            where = f"{p.error.resource} {p.error.element}".strip()
-            yield Rejected(source, p.entry, where, f"{p.error.message} ({p.ref}: nothing imported)")
+            # a patient that was not read always carries why; a missing reason is still a rejection
+            why = p.error or FhirInputError(p.ref, "", "not read (no reason recorded)")
+            where = f"{why.resource} {why.element}".strip()
+            yield Rejected(source, p.entry, where, f"{why.message} ({p.ref}: nothing imported)")
             continue
         patient = p.imported.patient
         for u in p.imported.unmapped:

@@ -2,7 +2,7 @@
 
 from .base import Event, Record
 from .checklist import QUESTIONS, Clearance, PreInfusionChecklist
-from .patient import Patient, Sex, dump_schema, load_patient, patient_from_dict, patient_json_schema
+from .patient import Death, Patient, Sex, dump_schema, load_patient, patient_from_dict, patient_json_schema
 from .records import (
     AdverseEvent,
     AdverseEventCategory,
@@ -11,6 +11,7 @@ from .records import (
     AntiTnfFailure,
     AuthorizationEvent,
     AuthorizationKind,
+    Comparator,
     CrohnsHistory,
     CrohnsIndexKind,
     CrohnsScore,
@@ -54,9 +55,11 @@ __all__ = [
     "AuthorizationEvent",
     "AuthorizationKind",
     "Clearance",
+    "Comparator",
     "CrohnsHistory",
     "CrohnsIndexKind",
     "CrohnsScore",
+    "Death",
     "Discontinuation",
     "Disease",
     "DrugLevel",

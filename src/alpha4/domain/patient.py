@@ -6,6 +6,7 @@ schema (``alpha4 schema patient``).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from .base import Day, Event, Flag, PatientId, Real, Record
+from .partial_dates import Precision
 from .records import (
     AdverseEvent,
     AntibodyResult,
@@ -66,6 +68,15 @@ class Sex(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Death(Record):
+    """The patient is recorded as deceased (FHIR ``Patient.deceased[x]``): nothing more is planned.
+
+    ``date`` is None when the EHR records only that the patient died (``deceasedBoolean``)."""
+
+    date: Day | None = None
+    source_ref: str | None = Field(default=None, max_length=512)
+
+
 class Patient(Record):
     """One patient's natalizumab record.
 
@@ -79,6 +90,13 @@ class Patient(Record):
     )
     id: PatientId
     birth_date: Day
+    birth_date_precision: Precision = Field(
+        default=Precision.DAY,
+        description=(
+            "How much of the birth date is known: 'year' (born 1960) or 'month' (born 2008-05) make "
+            "the age a range; birth_date is then a day inside it"
+        ),
+    )
     sex: Sex
     indication: Indication
     prior_immunosuppressant_reported: Flag | None = Field(
@@ -109,6 +127,9 @@ class Patient(Record):
     adverse_events: tuple[AdverseEvent, ...] = ()
     authorizations: tuple[AuthorizationEvent, ...] = ()
     discontinuation: Discontinuation | None = None
+    death: Death | None = Field(
+        default=None, description="Recorded as deceased: no infusion, schedule or worklist entry"
+    )
     other_records: tuple[OtherRecord, ...] = ()
 
     @field_validator("schema_version")
@@ -128,11 +149,13 @@ class Patient(Record):
 
     @model_validator(mode="after")
     def _nothing_before_birth(self) -> Patient:
-        born = self.birth_date
+        born = self.birth_interval[0]  # the earliest day the patient may have been born
         early = [f"{e.record_type} {e.id} ({e.date})" for e in self.events() if e.date < born]
         early += [f"Medication {m.id} ({m.start})" for m in self.medications if m.start and m.start < born]
         if self.indication.diagnosis_date and self.indication.diagnosis_date < born:
             early.append(f"diagnosis ({self.indication.diagnosis_date})")
+        if self.death is not None and self.death.date is not None and self.death.date < born:
+            early.append(f"death ({self.death.date})")
         if early:
             shown = ", ".join(early[:5]) + (f" and {len(early) - 5} more" if len(early) > 5 else "")
             raise ValueError(f"dated before the birth date {born}: {shown}")
@@ -153,6 +176,32 @@ class Patient(Record):
             yield from getattr(self, name)
         if self.discontinuation is not None:
             yield self.discontinuation
+
+    @property
+    def birth_interval(self) -> tuple[dt.date, dt.date]:
+        """The earliest and latest day of birth the record allows (the same day when it is exact)."""
+        born = self.birth_date
+        if self.birth_date_precision is Precision.YEAR:
+            return dt.date(born.year, 1, 1), dt.date(born.year, 12, 31)
+        if self.birth_date_precision is Precision.MONTH:
+            last = calendar.monthrange(born.year, born.month)[1]
+            return born.replace(day=1), born.replace(day=last)
+        return born, born
+
+    def age_range_on(self, day: dt.date) -> tuple[int, int]:
+        """The youngest and oldest completed age on ``day`` (equal when the birth date is exact).
+
+        >>> from alpha4.domain.builders import ms_patient
+        >>> p = ms_patient(birth_date=dt.date(2008, 12, 31), birth_date_precision="year")
+        >>> p.age_range_on(dt.date(2026, 6, 1)), p.birth_interval[0]
+        ((17, 18), datetime.date(2008, 1, 1))
+        """
+        earliest, latest = self.birth_interval
+
+        def age(born: dt.date) -> int:
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+        return age(latest), age(earliest)
 
     def age_on(self, day: dt.date) -> int:
         """Completed years of age on ``day``."""

@@ -8,6 +8,7 @@ Interpretation belongs to :mod:`alpha4.rules`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -242,11 +243,50 @@ class HypersensitivityHistory(Event):
 
 
 # --- laboratory ------------------------------------------------------------------------------
+class Comparator(StrEnum):
+    """How a reported value relates to the true one (FHIR ``Quantity.comparator``): ``<50`` means the
+    result is below 50, the exact value unknown (a laboratory's reporting limit)."""
+
+    BELOW = "<"
+    AT_MOST = "<="
+    AT_LEAST = ">="
+    ABOVE = ">"
+
+    @property
+    def words(self) -> str:
+        """``<`` -> "below", for findings a clinician reads."""
+        return {"<": "below", "<=": "at most", ">=": "at least", ">": "above"}[self.value]
+
+
+def decided_value(bound: float, comparator: Comparator | None) -> float:
+    """The value a rule compares for a reported bound: the bound itself, just inside the open side.
+
+    ``<50`` is compared as the largest number below 50 (so "below 50" holds and "below 40" does not),
+    ``>3.0`` as the smallest above 3.0 (so "above 3.0" holds). This is the limiting value, on the side
+    a threshold at the bound would decide unsafely if the bound were read as an exact value. What
+    the bound cannot decide is :meth:`alpha4.domain.units.NormalisedLab.below`'s None.
+
+    >>> decided_value(50, Comparator.BELOW) < 50, decided_value(3.0, Comparator.ABOVE) > 3.0
+    (True, True)
+    >>> decided_value(50, Comparator.AT_MOST), decided_value(50, None)
+    (50, 50)
+    """
+    if comparator is Comparator.BELOW:
+        return math.nextafter(bound, -math.inf)
+    if comparator is Comparator.ABOVE:
+        return math.nextafter(bound, math.inf)
+    return bound
+
+
 class LabResult(Event):
     """A laboratory result by LOINC code, in the unit the laboratory reported (UCUM)."""
 
     loinc: str = Field(pattern=r"^[0-9]{1,7}-[0-9]$")
     value: Annotated[Real, Field(ge=0, le=MAX_LAB_VALUE.value)]
+    comparator: Comparator | None = Field(
+        default=None,
+        description="When the laboratory reported a bound ('<50'): value is the bound, not the result",
+    )
     unit: str = Field(min_length=1, description="UCUM unit, e.g. '10*3/uL', 'U/L', 'mg/dL'")
     reference_low: Annotated[Real | None, Field(ge=0, le=MAX_LAB_VALUE.value)] = None
     reference_high: Annotated[Real | None, Field(ge=0, le=MAX_LAB_VALUE.value)] = None
@@ -280,11 +320,28 @@ class JcvResult(Event):
     assay: JcvAssay
     serostatus: Serostatus | None = None
     index: Annotated[Real | None, Field(ge=0, le=MAX_JCV_INDEX.value)] = None
+    index_comparator: Comparator | None = Field(
+        default=None, description="When the index was reported as a bound ('>3.0'): index is the bound"
+    )
+
+    @property
+    def decided_index(self) -> float | None:
+        """The index the rules compare: a reported bound just inside its open side (:func:`decided_value`)."""
+        return None if self.index is None else decided_value(self.index, self.index_comparator)
+
+    @property
+    def shown_index(self) -> str:
+        """The index as the laboratory gave it: ``1.2`` or ``>3.0``."""
+        if self.index is None:
+            return "not reported"
+        return f"{self.index_comparator.value if self.index_comparator else ''}{self.index:g}"
 
     @model_validator(mode="after")
     def _index_needs_serostatus(self) -> JcvResult:
         if self.index is not None and self.serostatus is None:
             raise ValueError("index given without a serostatus")
+        if self.index_comparator is not None and self.index is None:
+            raise ValueError("index_comparator given without an index")
         if self.index is None and self.serostatus is None:
             raise ValueError("neither serostatus nor index given")
         return self

@@ -9,7 +9,8 @@ Three steps, each with one source of truth:
    come from :data:`alpha4.knowledge.codes.UNIT_CONVERSIONS`;
 3. every other conversion is UCUM arithmetic, done by the maintained UCUM library
    ``ucumvert`` (a UCUM grammar on top of ``pint``), loaded only when a result
-   is not already in its canonical unit (it takes about a second to load).
+   is not already in its canonical unit, its parsed definitions cached by pint
+   between processes (:func:`_registry`).
 
 A unit that still cannot be converted raises :class:`UnitError`; the FHIR reader
 turns that into one uninterpretable observation, never a refused patient.
@@ -18,15 +19,19 @@ Unknown but well-formed LOINC codes are kept and reported by the rules.
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from alpha4.knowledge.codes import LAB_CODES, UNIT_CONVERSIONS, LabCode
 from alpha4.knowledge.lab_units import LAB_UNITS
 
-from .records import LabResult
+from .records import Comparator, LabResult, decided_value
 
 
 class UnitError(ValueError):
@@ -42,10 +47,45 @@ class NormalisedLab:
     value: float
     reference_low: float | None
     reference_high: float | None
+    bound: float | None = None  # the reported bound of ``<50`` (canonical unit); None: exact value
+
+    def __post_init__(self) -> None:
+        # A reported bound: ``value`` becomes the value the rules compare (:func:`decided_value`),
+        # ``bound`` keeps what the laboratory said. Done here so every way of building one agrees.
+        if self.result.comparator is not None and self.bound is None:
+            object.__setattr__(self, "bound", self.value)
+            object.__setattr__(self, "value", decided_value(self.value, self.result.comparator))
 
     @property
     def unit(self) -> str:
         return self.code.unit
+
+    @property
+    def comparator(self) -> Comparator | None:
+        return self.result.comparator
+
+    @property
+    def shown(self) -> str:
+        """The value as the laboratory gave it, in the canonical unit: ``50`` or ``<50``."""
+        if self.comparator is None or self.bound is None:
+            return f"{self.value:.3g}"
+        return f"{self.comparator.value}{self.bound:.3g}"
+
+    @property
+    def bound_words(self) -> str:
+        """Empty for an exact value; else what the bound means: ": below 50, the exact value unknown"."""
+        if self.comparator is None or self.bound is None:
+            return ""
+        return f" ({self.comparator.words} {self.bound:.3g}; the exact value is unknown)"
+
+    def below(self, limit: float) -> bool | None:
+        """Whether the true result is below ``limit``; None when the reported bound cannot tell
+        (``<200`` against a limit of 150: it may be 10 or 190)."""
+        if self.comparator in (Comparator.BELOW, Comparator.AT_MOST) and self.value >= limit:
+            return None
+        if self.comparator in (Comparator.ABOVE, Comparator.AT_LEAST) and self.value < limit:
+            return None
+        return self.value < limit
 
 
 def loinc_check_digit_ok(code: str) -> bool:
@@ -82,17 +122,47 @@ def ucum_unit(printed: str) -> str:
     return LAB_UNITS.value.get(folded, printed.strip())
 
 
-_REGISTRY: list[Any] = []
+_REGISTRY: list[_Ucum] = []
 _LOCK = threading.Lock()
 
 
-def _registry() -> Any:
-    """The UCUM registry, built once on first use (a second or so)."""
+class _Ucum:
+    """UCUM code -> pint quantity: ucumvert's grammar and transformer over one pint registry."""
+
+    def __init__(self) -> None:
+        from importlib.resources import files
+
+        import pint
+        from ucumvert import UcumToPintTransformer, get_ucum_parser
+
+        try:
+            registry: Any = pint.UnitRegistry(cache_folder=":auto:")
+        except Exception:  # any cache failure (read-only home, corrupt file): build without it
+            registry = pint.UnitRegistry()
+        registry.load_definitions(str(files("ucumvert") / "pint_ucum_defs.txt"))
+        self.registry = registry
+        self._parser = get_ucum_parser()
+        self._transform = UcumToPintTransformer(ureg=registry).transform
+
+    def from_ucum(self, code: str) -> Any:
+        from ucumvert import parse_ucum
+
+        return self._transform(parse_ucum(code, self._parser))
+
+
+def _registry() -> _Ucum:
+    """The UCUM reader, built once per process on first use.
+
+    Why not ``ucumvert.PintUcumRegistry()``: it builds two pint registries (its own, and pint's
+    application registry for its transformer), parsing pint's and UCUM's definition files twice
+    (0.85 s of a 2.2 s ``assess``). Here the transformer reads the one registry, and pint's own
+    definition cache (``cache_folder=":auto:"``, the user's cache directory) keeps the parsed
+    definitions between processes. The cache changes the speed, never the factors (the doctests of
+    :func:`ucum_factor` and the unit tests pin them).
+    """
     with _LOCK:
         if not _REGISTRY:
-            from ucumvert import PintUcumRegistry
-
-            _REGISTRY.append(PintUcumRegistry())
+            _REGISTRY.append(_Ucum())
         return _REGISTRY[0]
 
 
@@ -105,6 +175,9 @@ def ucum_factor(unit: str, target: str) -> float:
     """
     if unit == target:
         return 1.0
+    stored = _stored_factors().get(f"{unit}\t{target}")
+    if stored is not None:
+        return stored
     registry = _registry()
     try:
         source = registry.from_ucum(unit)
@@ -113,8 +186,63 @@ def ucum_factor(unit: str, target: str) -> float:
         raise UnitError(f"{unit!r} is not a UCUM unit ({type(error).__name__})") from None
     if source.dimensionality != goal.dimensionality:
         raise UnitError(f"{unit!r} does not measure the same kind of quantity as {target!r}")
-    factor = float((source / goal).to("dimensionless").magnitude)
-    return round(factor, 12)
+    factor = round(float((source / goal).to("dimensionless").magnitude), 12)
+    _store_factor(unit, target, factor)
+    return factor
+
+
+# --- factors UCUM computed, kept between processes -------------------------------------------
+# Importing pint and building a UCUM registry costs about 0.7 s; a command-line ``assess`` of a
+# bundle with European units pays it for two or three unit pairs. The factors pint computed are kept
+# in the user's cache directory, keyed by the versions of pint and ucumvert that computed them, so
+# the next process reads them without importing pint. Only finite positive factors are read back; a
+# missing, unreadable or corrupt file means pint computes them again (speed changes, factors never).
+_FACTORS: dict[str, float] | None = None
+
+
+def _factors_file() -> Path:
+    from importlib.metadata import version
+
+    import platformdirs
+
+    tag = f"pint-{version('pint')}-ucumvert-{version('ucumvert')}"
+    return Path(platformdirs.user_cache_dir("alpha4")) / f"ucum-factors-{tag}.json"
+
+
+def _stored_factors() -> dict[str, float]:
+    global _FACTORS
+    with _LOCK:
+        if _FACTORS is None:
+            _FACTORS = {}
+            try:
+                data = json.loads(_factors_file().read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            if isinstance(data, dict):
+                _FACTORS = {
+                    k: float(v)
+                    for k, v in data.items()
+                    if isinstance(k, str)
+                    and isinstance(v, (int, float))
+                    and not isinstance(v, bool)
+                    and math.isfinite(v)
+                    and v > 0
+                }
+        return _FACTORS
+
+
+def _store_factor(unit: str, target: str, factor: float) -> None:
+    factors = _stored_factors()
+    with _LOCK:
+        factors[f"{unit}\t{target}"] = factor
+        try:
+            path = _factors_file()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = path.with_suffix(f".{os.getpid()}.tmp")
+            scratch.write_text(json.dumps(factors, sort_keys=True), encoding="utf-8")
+            os.replace(scratch, path)
+        except OSError:
+            pass  # a read-only cache directory: the factor is still used in this process
 
 
 def conversion_factor(unit: str, canonical: str) -> float:

@@ -97,7 +97,8 @@ def assess(
     findings.sort(key=_order)
     gate = decide(ctx, findings, checklist)
     if gate.decision is Decision.STOP:
-        schedule = [_stopped(i, gate) if i.item == "infusion" else i for i in schedule]
+        dead = "PATIENT_DECEASED" in gate.reasons  # nothing at all is planned, not only the infusion
+        schedule = [_stopped(i, gate) if i.item == "infusion" or dead else i for i in schedule]
         findings = [f for f in findings if f.code != "SCHEDULE_INFUSION_OVERDUE"]
     next_inf = next((i.due for i in schedule if i.item == "infusion"), None)
     if pml.risk is None and not any(f.code in _NO_RISK_REASONS for f in findings):

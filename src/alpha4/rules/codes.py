@@ -234,6 +234,21 @@ CODES: dict[str, CodeSpec] = {
         "data",
         "Review the result yourself; alpha4 has no rule for this code.",
     ),
+    "LAB_NEEDED_RESULT_UNREADABLE": CodeSpec(
+        "A result a safety check needs could not be interpreted",
+        "warning",
+        "labs",
+        "Correct the result in the laboratory system (unit, value) or repeat the test; until then the "
+        "check cannot use it.",
+        "hold",
+    ),
+    "LAB_BOUND_INCONCLUSIVE": CodeSpec(
+        "A result reported as a bound cannot decide a safety check",
+        "warning",
+        "labs",
+        "Ask the laboratory for the exact value or repeat the test before infusing.",
+        "hold",
+    ),
     "LAB_UNIT_UNKNOWN": CodeSpec(
         "Laboratory unit not understood",
         "warning",
@@ -377,6 +392,12 @@ CODES: dict[str, CodeSpec] = {
         "Monitor and manage; depression: ask about suicidal ideation.",
     ),
     # --- special populations -----------------------------------------------------------------
+    "POP_AGE_RANGE": CodeSpec(
+        "Age known only as a range",
+        "warning",
+        "population",
+        "Record the full birth date; until then the age checks take the safe side.",
+    ),
     "POP_PEDIATRIC": CodeSpec(
         "Under 18: not recommended",
         "warning",
@@ -594,6 +615,14 @@ CODES: dict[str, CodeSpec] = {
         "info",
         "treatment",
         "No infusion; keep PML vigilance for 6 months after the last dose.",
+        "stop",
+    ),
+    "PATIENT_DECEASED": CodeSpec(
+        "Patient recorded as deceased",
+        "critical",
+        "treatment",
+        "No infusion and no further tests; close the treatment record and report the death as the REMS "
+        "programme or pharmacovigilance requires.",
         "stop",
     ),
     "RECORD_UNINTERPRETED": CodeSpec(

@@ -190,10 +190,26 @@ def discontinued(ctx: Context) -> list[Finding]:
     ]
 
 
+def deceased(ctx: Context) -> list[Finding]:
+    """A patient recorded as deceased: no infusion, no schedule, no worklist entry (the row says so)."""
+    death = ctx.patient.death
+    if death is None or (death.date is not None and death.date > ctx.as_of):
+        return []
+    when = f"on {death.date}" if death.date else "(no date recorded)"
+    return [
+        finding(
+            "PATIENT_DECEASED",
+            f"The patient is recorded as deceased {when}: nothing is planned for this patient.",
+            evidence=[derived("death", death.source_ref or "recorded as deceased", death.date)],
+        )
+    ]
+
+
 GATE_CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
     infusion_timing,
     checklist_answers,
     discontinued,
+    deceased,
 )
 
 

@@ -16,6 +16,7 @@ from alpha4.knowledge.codes import Analyte
 
 from .context import Context
 from .findings import Finding, evidence, finding
+from .lab_gaps import unusable_results
 from .liver import liver_findings
 from .platelets import platelet_findings
 
@@ -33,7 +34,7 @@ def _describe(lab: NormalisedLab) -> str:
     ref = ""
     if lab.reference_low is not None or lab.reference_high is not None:
         ref = f" (range {_fmt(lab.reference_low)}-{_fmt(lab.reference_high)})"
-    return f"{lab.code.analyte.value} {_fmt(lab.value)} {lab.unit}{ref}"
+    return f"{lab.code.analyte.value} {lab.shown} {lab.unit}{lab.bound_words}{ref}"
 
 
 def _fmt(x: float | None) -> str:
@@ -83,6 +84,7 @@ def lab_findings(ctx: Context) -> list[Finding]:
     found += platelet_findings(ctx, latest)
     found += liver_findings(ctx, latest)
     found += _return_to_baseline(ctx, latest)
+    found += unusable_results(ctx, latest)
     return found
 
 
@@ -116,12 +118,12 @@ def _neutropenia(latest: dict[Analyte, NormalisedLab]) -> list[Finding]:
     if neut is None:
         return []
     limit, from_lab = _lower_limit(neut, label.NEUTROPENIA_DEFAULT_BELOW.value)
-    if neut.value >= limit:
+    if neut.below(limit) is not True:  # a bound that cannot tell: lab_gaps says so
         return []
     return [
         finding(
             "LAB_NEUTROPENIA",
-            f"Neutrophils {_fmt(neut.value)} {neut.unit} on {neut.result.date}, below "
+            f"Neutrophils {neut.shown} {neut.unit}{neut.bound_words} on {neut.result.date}, below "
             f"{_fmt(limit)} ({'laboratory range' if from_lab else 'default limit, no range reported'}). "
             "Natalizumab does not lower neutrophils: look for another cause.",
             evidence=[evidence(neut.result, _describe(neut))],

@@ -43,7 +43,7 @@ def times_uln(n: NormalisedLab) -> float | None:
 
 def _describe(n: NormalisedLab) -> str:
     multiple = times_uln(n)
-    return f"{n.code.analyte.value} {n.value:.3g} {n.unit} on {n.result.date}" + (
+    return f"{n.code.analyte.value} {n.shown} {n.unit}{n.bound_words} on {n.result.date}" + (
         f" = {multiple:.1f}x ULN" if multiple is not None else ""
     )
 

@@ -72,15 +72,15 @@ def platelet_findings(ctx: Context, latest: dict[Analyte, NormalisedLab]) -> lis
     plt = latest.get(Analyte.PLATELETS)
     if plt is not None:
         limit, from_lab = _lower_limit(plt)
-        if plt.value < limit:
+        if plt.below(limit) is True:  # a bound that cannot tell (<200 vs 150): lab_gaps says so
             found.append(
                 finding(
                     "LAB_THROMBOCYTOPENIA",
-                    f"Platelets {plt.value:.3g} {plt.unit} on {plt.result.date}, below {limit:.3g} "
+                    f"Platelets {plt.shown} {plt.unit}{plt.bound_words} on {plt.result.date}, below {limit:.3g} "
                     f"({'laboratory range' if from_lab else 'default limit, no range reported'}): thrombocytopenia "
                     "is suspected." + bleeding_text,
                     evidence=[
-                        evidence(plt.result, f"{plt.value:.3g} {plt.unit}"),
+                        evidence(plt.result, f"{plt.shown} {plt.unit}"),
                         *(evidence(e, e.term) for e in bleeding),
                     ],
                     facts=[label.THROMBOCYTOPENIA_SUSPECTED, label.THROMBOCYTOPENIA_DEFAULT_BELOW],

@@ -246,9 +246,9 @@ def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
             finding(
                 "PML_JCV_INDETERMINATE",
                 f"The latest anti-JCV result ({latest.date}) is indeterminate"
-                + (f" (index {latest.index})" if latest.index is not None else "")
+                + (f" (index {latest.shown_index})" if latest.index is not None else "")
                 + ". Risk cannot be placed in a table row.",
-                evidence=[evidence(latest, f"index {latest.index}")],
+                evidence=[evidence(latest, f"index {latest.shown_index}")],
                 facts=[label.STRATIFY_NEGATIVE_BELOW, label.STRATIFY_POSITIVE_ABOVE],
             )
         )
@@ -259,16 +259,16 @@ def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
     serostatus = latest.serostatus
     if serostatus is None:  # excluded above; kept for the type checker
         raise ValueError("a determinate JCV result has no serostatus")
-    index = latest.index
+    index = latest.decided_index
     by_index = serostatus_from_index(latest)
     if by_index is not None and by_index is not serostatus:
         notes.append(
             finding(
                 "PML_JCV_SEROSTATUS_CONTRADICTED",
-                f"The anti-JCV result of {latest.date} is reported {serostatus.value} with index {index}; by "
+                f"The anti-JCV result of {latest.date} is reported {serostatus.value} with index {latest.shown_index}; by "
                 f"the STRATIFY cut-offs (negative below {label.STRATIFY_NEGATIVE_BELOW.value}, positive above "
                 f"{label.STRATIFY_POSITIVE_ABOVE.value}) the index says {by_index.value}, and the index decides.",
-                evidence=[evidence(latest, f"{serostatus.value}, index {index}")],
+                evidence=[evidence(latest, f"{serostatus.value}, index {latest.shown_index}")],
                 facts=[label.STRATIFY_NEGATIVE_BELOW, label.STRATIFY_POSITIVE_ABOVE],
             )
         )
@@ -291,11 +291,11 @@ def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
         notes.append(
             finding(
                 "PML_JCV_INDEX_NOT_STRATIFY",
-                f"The index {index} was measured with {latest.assay.value}. The published risk "
+                f"The index {latest.shown_index} was measured with {latest.assay.value}. The published risk "
                 f"tables and the {label.JCV_INDEX_LOW.value} / {label.JCV_INDEX_HIGH.value} cut-offs were "
                 "derived with STRATIFY JCV DxSelect, so the "
                 "risk uses the 'index not available' row.",
-                evidence=[evidence(latest, f"index {index} ({latest.assay.value})")],
+                evidence=[evidence(latest, f"index {latest.shown_index} ({latest.assay.value})")],
                 facts=[label.JCV_ASSAY_INTERCHANGEABILITY, label.JCV_INDEX_HIGH],
             )
         )
@@ -315,7 +315,7 @@ def _read_jcv(ctx: Context) -> tuple[JcvReading | None, tuple[Finding, ...]]:
                 f"{latest.date}: the PML risk has risen.",
                 evidence=[
                     evidence(last_negative, "negative"),
-                    evidence(latest, f"positive, index {latest.index}"),
+                    evidence(latest, f"positive, index {latest.shown_index}"),
                 ],
                 facts=[label.JCV_RETEST_NEGATIVE_MONTHS],
             )
@@ -350,11 +350,12 @@ def serostatus_from_index(result: JcvResult) -> Serostatus | None:
     >>> serostatus_from_index(r.model_copy(update={"index": 0.19})).value
     'negative'
     """
-    if result.index is None or result.assay is not JcvAssay.STRATIFY:
+    index = result.decided_index
+    if index is None or result.assay is not JcvAssay.STRATIFY:
         return None
-    if result.index < label.STRATIFY_NEGATIVE_BELOW.value:
+    if index < label.STRATIFY_NEGATIVE_BELOW.value:
         return Serostatus.NEGATIVE
-    if result.index > label.STRATIFY_POSITIVE_ABOVE.value:
+    if index > label.STRATIFY_POSITIVE_ABOVE.value:
         return Serostatus.POSITIVE
     return None
 
@@ -459,7 +460,9 @@ def assess_pml(ctx: Context) -> PmlAssessment:
         return PmlAssessment(None, reading, None, tuple(found))
 
     risk = pml_risk(reading.serostatus, reading.index, prior_is, months, ctx.profile)
-    jcv_evidence = [evidence(reading.result, f"{reading.serostatus.value}, index {reading.result.index}")]
+    jcv_evidence = [
+        evidence(reading.result, f"{reading.serostatus.value}, index {reading.result.shown_index}")
+    ]
     found.append(
         finding(
             "PML_RISK_ESTIMATE",
@@ -490,7 +493,7 @@ def assess_pml(ctx: Context) -> PmlAssessment:
                 + (
                     "prior immunosuppressant use."
                     if prior_is
-                    else f"index {reading.index} (> {label.JCV_INDEX_HIGH.value})."
+                    else f"index {reading.result.shown_index} (> {label.JCV_INDEX_HIGH.value})."
                 ),
                 evidence=[*jcv_evidence, *base_evidence],
                 facts=HIGHER_RISK_FACTS,

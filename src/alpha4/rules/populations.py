@@ -12,27 +12,56 @@ from .findings import Finding, GateEffect, derived, evidence, finding
 
 
 def age_findings(ctx: Context) -> list[Finding]:
-    age = ctx.age
-    if age < label.ADULT_AGE_YEARS.value:
-        return [
+    """Under 18 and 65 and over. A birth date known to the year or month only gives an age range:
+    when it crosses 18 or 65 a finding says so, and each age check takes its safe side (the
+    paediatric check applies if the patient may be under 18, the older-adult check if they may be
+    65 or over)."""
+    youngest, oldest = ctx.patient.age_range_on(ctx.as_of)
+    age = f"Age {youngest}" if youngest == oldest else f"Age {youngest} or {oldest} (may be {{side}})"
+    shown: object = youngest if youngest == oldest else f"{youngest}-{oldest}"
+    found = _age_range(ctx, youngest, oldest)
+    if youngest < label.ADULT_AGE_YEARS.value:
+        found.append(
             finding(
                 "POP_PEDIATRIC",
-                f"Age {age}: natalizumab has not been studied in patients under 18 and is not recommended.",
-                evidence=[derived("age", age, ctx.as_of)],
+                f"{age.format(side='under 18')}: natalizumab has not been studied in patients under 18 and "
+                "is not recommended.",
+                evidence=[derived("age", shown, ctx.as_of)],
                 facts=[label.ADULT_AGE_YEARS],
             )
-        ]
-    if age >= label.OLDER_ADULT_AGE_YEARS.value:
-        return [
+        )
+    elif oldest >= label.OLDER_ADULT_AGE_YEARS.value:
+        found.append(
             finding(
                 "POP_OLDER_ADULT",
-                f"Age {age}: there are insufficient data in patients 65 and over; evaluate carefully "
-                "(infection risk, comorbidity, PML risk).",
-                evidence=[derived("age", age, ctx.as_of)],
+                f"{age.format(side='65 or over')}: there are insufficient data in patients 65 and over; "
+                "evaluate carefully (infection risk, comorbidity, PML risk).",
+                evidence=[derived("age", shown, ctx.as_of)],
                 facts=[label.OLDER_ADULT_AGE_YEARS],
             )
-        ]
-    return []
+        )
+    return found
+
+
+def _age_range(ctx: Context, youngest: int, oldest: int) -> list[Finding]:
+    """The finding for an age range that crosses 18 or 65 (none when the age is exact or clear)."""
+    limits = (label.ADULT_AGE_YEARS, label.OLDER_ADULT_AGE_YEARS)
+    crossed = [f for f in limits if youngest < f.value <= oldest]
+    if not crossed:
+        return []
+    earliest, latest = ctx.patient.birth_interval
+    limit = crossed[0]
+    side = "under 18" if limit is label.ADULT_AGE_YEARS else "65 or over"
+    return [
+        finding(
+            "POP_AGE_RANGE",
+            f"The birth date is known to the {ctx.patient.birth_date_precision.value} only (between "
+            f"{earliest} and {latest}): on {ctx.as_of} the patient is {youngest} or {oldest}, either side "
+            f"of {limit.value}. alpha4 applies the checks for a patient {side} (the safe side).",
+            evidence=[derived("birth date", f"{earliest}..{latest}", ctx.as_of)],
+            facts=[limit],
+        )
+    ]
 
 
 def current_pregnancy(ctx: Context) -> PregnancyRecord | None:

@@ -174,7 +174,7 @@ def _jcv_test(ctx: Context, pml: PmlAssessment) -> ScheduleItem:
         why = (
             "prior immunosuppressant use"
             if prior
-            else f"index {reading.index} > {label.JCV_INDEX_HIGH.value}"
+            else f"index {reading.result.shown_index} > {label.JCV_INDEX_HIGH.value}"
         )
         return _not(
             "jcv_antibody_test", f"anti-JCV positive with {why}: already in the higher-risk group", last=last

@@ -38,6 +38,8 @@ class WorklistRow(BaseModel):
     next_infusion: dt.date | None
     pml_risk_per_1000: float | None
     items: tuple[WorkItem, ...]
+    # recorded as deceased: never offered for infusion; the row exists only so a caller can say why
+    deceased: bool = False
 
 
 def worklist_row(a: Assessment) -> WorklistRow:
@@ -58,6 +60,7 @@ def worklist_row(a: Assessment) -> WorklistRow:
         next_infusion=a.next_infusion,
         pml_risk_per_1000=a.pml.risk_per_1000 if a.pml else None,
         items=tuple(items),
+        deceased="PATIENT_DECEASED" in a.gate.reasons,
     )
 
 
@@ -76,5 +79,5 @@ def build_worklist(assessments: Iterable[Assessment], *, include_quiet: bool = F
     """Rows sorted most urgent first (stop, hold, then go; a diagnosed PML first among stops; more critical findings, more overdue
     items, the earliest due date; patient id breaks ties so the order is stable)."""
     ordered = sorted(assessments, key=_urgency)
-    rows = [worklist_row(a) for a in ordered]
+    rows = [r for r in (worklist_row(a) for a in ordered) if not r.deceased]
     return rows if include_quiet else [r for r in rows if r.items]

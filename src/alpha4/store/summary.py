@@ -301,7 +301,7 @@ def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[s
         "soonest_due": min((s.due for s in shown if s.due), default=None),
         "critical_count": sum(1 for f in a.findings if f.severity.value == "critical"),
         "overdue_count": sum(1 for s in a.schedule if s.status is Status.OVERDUE),
-        "on_worklist": bool(row.items),
+        "on_worklist": bool(row.items) and not row.deceased,
         "worklist_items": [i.model_dump(mode="json") for i in row.items],
         "pregnancy_or_lactation": any("PREGNANCY" in f.code or "LACTATION" in f.code for f in a.findings),
         **{f"status_{col}": _most_urgent(a, names) for col, names in REMS_ITEMS.items()},
