@@ -370,7 +370,9 @@ ORDERS: dict[str, Orderable] = {
         "cbc",
     ),
     "lft": Orderable(
-        Code(LOINC, "24325-3", "Hepatic function 2000 panel - Serum or Plasma", Status.UNVERIFIED, _LOINC_SEEN),
+        Code(
+            LOINC, "24325-3", "Hepatic function 2000 panel - Serum or Plasma", Status.UNVERIFIED, _LOINC_SEEN
+        ),
         "lft",
     ),
 }
