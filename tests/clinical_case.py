@@ -64,9 +64,7 @@ def answer(a: Assessment) -> dict[str, Any]:
         "pml": pml,
         "pml_higher_risk": a.pml_higher_risk,
         "next_infusion": a.next_infusion.isoformat() if a.next_infusion else None,
-        "schedule": {
-            s.item: f"{s.status.value} {s.due.isoformat() if s.due else ''}".strip() for s in a.schedule
-        },
+        "schedule": {s.item: f"{s.status.value} {s.due.isoformat() if s.due else ''}".strip() for s in a.schedule},
     }
 
 

@@ -31,13 +31,7 @@ def _module_name(path: Path) -> str:
 def _code_tables(tree: ast.Module) -> dict[str, set[str]]:
     tables: dict[str, set[str]] = {}
     for node in tree.body:
-        target = (
-            node.targets[0]
-            if isinstance(node, ast.Assign)
-            else node.target
-            if isinstance(node, ast.AnnAssign)
-            else None
-        )
+        target = node.targets[0] if isinstance(node, ast.Assign) else node.target if isinstance(node, ast.AnnAssign) else None
         value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
         if isinstance(target, ast.Name) and value is not None:
             codes = {c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and c.value in CODES}
@@ -82,12 +76,7 @@ def build() -> dict[str, dict[str, tuple[str, ...]]]:
             if not isinstance(fn, ast.FunctionDef):
                 continue
             codes = {c.value for c in ast.walk(fn) if isinstance(c, ast.Constant) and c.value in CODES}
-            codes |= {
-                code
-                for n in ast.walk(fn)
-                if isinstance(n, ast.Name) and n.id in tables
-                for code in tables[n.id]
-            }
+            codes |= {code for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id in tables for code in tables[n.id]}
             if not codes:
                 continue
             read = _facts_in(fn, module)

@@ -52,9 +52,6 @@ def test_a_prescriber_may_move_an_infusion_into_the_past_but_never_to_today(clie
 def test_a_new_infusion_only_comes_through_the_gate(client: TestClient) -> None:
     doctor = bearer(client, Role.PRESCRIBER)
     body = {"id": "sneaky-1", "date": (TODAY - dt.timedelta(days=3)).isoformat(), "dose_mg": 300}
-    assert client.post("/api/v1/patients/GO-1/records/infusions", json=body, headers=doctor).status_code in (
-        404,
-        405,
-    )  # no such route
+    assert client.post("/api/v1/patients/GO-1/records/infusions", json=body, headers=doctor).status_code in (404, 405)  # no such route
     r = client.post("/api/v1/patients/GO-1/infusions", json=body, headers=doctor)
     assert r.status_code == 422  # only today's infusion, and only when today's gate says go

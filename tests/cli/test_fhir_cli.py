@@ -60,9 +60,7 @@ def test_assessment_as_fhir() -> None:
 def test_bad_bundle_names_resource_and_element(tmp_path: Path) -> None:
     bundle = json.loads(EHR.read_text())
     lab = next(e["resource"] for e in bundle["entry"] if e["resource"].get("id") == "lab-1")
-    lab["effectiveDateTime"] = (
-        "2024-02-31"  # no such day (a unit alpha4 cannot convert only sets the lab aside)
-    )
+    lab["effectiveDateTime"] = "2024-02-31"  # no such day (a unit alpha4 cannot convert only sets the lab aside)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(bundle))
     out = tmp_path / "never.json"

@@ -159,11 +159,7 @@ def test_a_bad_patient_is_named_and_skipped_the_rest_go_on(db_url: str, tmp_path
     assert code == 2
     text = flat(err)
     assert f"{broken}" in text and "not JSON" in text
-    assert (
-        "Observation/bad-lab effectiveDateTime" in text
-        and "fails FHIR R4 validation" in text
-        and "Patient/BAD" in text
-    )
+    assert "Observation/bad-lab effectiveDateTime" in text and "fails FHIR R4 validation" in text and "Patient/BAD" in text
     assert "1 created, 0 updated, 0 unchanged, 3 rejected" in flat(out)
     _, shown, _ = call(db_url, "patient", "show", "GOOD", "--format", "json")
     assert len(json.loads(shown)["infusions"]) == 3

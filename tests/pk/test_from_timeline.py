@@ -139,7 +139,6 @@ def test_pk_antibody_status_is_the_rules_classification(gap_days: int, by_concen
     from alpha4.rules.antibodies import AntibodyStatus, classify
 
     first = dt.date(2026, 1, 5)
-
     def result(i: str, day: dt.date) -> AntibodyResult:
         if by_concentration:  # positive by the 0.5 ug/mL threshold, not by the flag
             return AntibodyResult(id=i, date=day, positive=False, concentration_ug_per_ml=0.8)

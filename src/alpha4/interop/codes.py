@@ -370,9 +370,7 @@ ORDERS: dict[str, Orderable] = {
         "cbc",
     ),
     "lft": Orderable(
-        Code(
-            LOINC, "24325-3", "Hepatic function 2000 panel - Serum or Plasma", Status.UNVERIFIED, _LOINC_SEEN
-        ),
+        Code(LOINC, "24325-3", "Hepatic function 2000 panel - Serum or Plasma", Status.UNVERIFIED, _LOINC_SEEN),
         "lft",
     ),
 }

@@ -72,7 +72,9 @@ def pregnancy_findings(ctx: Context) -> list[Finding]:
         )
     found += _third_trimester(ctx)
     lactating = [
-        r for r in ctx.lactation if r.date <= ctx.as_of and (r.end_date is None or r.end_date > ctx.as_of)
+        r
+        for r in ctx.lactation
+        if r.date <= ctx.as_of and (r.end_date is None or r.end_date > ctx.as_of)
     ]
     if lactating:
         current_l = lactating[-1]

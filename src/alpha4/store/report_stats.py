@@ -50,10 +50,7 @@ def proportion(events: int, patients: int, method: Method = Method.CLOPPER_PEARS
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(
-        events,
-        patients,
-        alpha=1 - CONFIDENCE,
-        method="beta" if method is Method.CLOPPER_PEARSON else "wilson",
+        events, patients, alpha=1 - CONFIDENCE, method="beta" if method is Method.CLOPPER_PEARSON else "wilson"
     )
     return Estimate(events / patients, float(low), float(high))
 
