@@ -36,7 +36,7 @@ def test_newton_map_is_the_bfgs_minimum() -> None:
         estimate = estimate_individual(covariates, doses, obs)
         d = np.full(doses.shape, 300.0)
         bfgs = minimize(
-            lambda x, o=tuple(obs): float(objective(x, covariates, doses, d, o)[0]),
+            lambda x, o=tuple(obs), c=covariates, d=d: float(objective(x, c, doses, d, o)[0]),
             np.zeros(2),
             method="BFGS",
             options={"gtol": 1e-8},
