@@ -44,3 +44,16 @@ def test_newton_map_is_the_bfgs_minimum() -> None:
         assert estimate.converged
         np.testing.assert_allclose(estimate.eta, bfgs.x, atol=2e-5)
         assert float(objective(estimate.eta, covariates, doses, d, tuple(obs))[0]) <= bfgs.fun + 1e-8
+
+
+def test_marching_along_a_grid_is_solving_each_time_from_its_dose() -> None:
+    from alpha4.pk.population import population_concentrations, virtual_patients
+    from alpha4.pk.simulate import concentrations
+
+    params = virtual_patients(500, Covariates(weight_kg=55.0), seed=7)
+    doses = np.concatenate([regular_dose_times(4, 6), 168.0 + regular_dose_times(6, 5)])
+    amounts = np.where(np.arange(doses.size) % 3 == 0, 300.0, 150.0)
+    for grid in (np.arange(0.0, 400.0, 0.37), np.arange(10.0, 380.0, 3.0), np.array([0.0, 500.0])):
+        marched = population_concentrations(params, doses, grid, amounts, workers=2)
+        exact = concentrations(params, doses, grid, amounts)
+        np.testing.assert_allclose(marched, exact, rtol=1e-12, atol=0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -141,10 +142,12 @@ def population_concentrations(
 ) -> FloatArray:
     """Concentrations of every virtual patient at ``times``, shape ``(n_patients, n_times)``.
 
-    The same values as :func:`alpha4.pk.simulate.concentrations`, computed in blocks of
-    ``chunk`` patients so the working arrays stay in the CPU cache, on ``workers`` threads
-    (NumPy releases the GIL inside its array operations). The caller chooses ``workers``;
-    this module never asks the machine how many cores it has.
+    The same values as :func:`alpha4.pk.simulate.concentrations`. On an increasing time grid
+    (the usual case) each of ``workers`` blocks of patients marches along it (:func:`_march`:
+    one Newton step or two from the previous time, about a third of the cost of solving every
+    time from its dose); any other ``times`` are solved from their doses in blocks of ``chunk``
+    patients. ``workers`` threads (NumPy releases the GIL inside its array operations); the
+    caller chooses ``workers``: this module never asks the machine how many cores it has.
 
     >>> from alpha4.pk.simulate import concentrations, regular_dose_times
     >>> params = virtual_patients(300, Covariates(), seed=1)
@@ -159,6 +162,20 @@ def population_concentrations(
     t = np.asarray(times, dtype=np.float64)
     _, post = pre_and_post_dose(params, dose_t, doses_mg)  # one loop over doses, all patients
     out = np.empty((params.n, t.size))
+    if t.size > 1 and np.all(np.diff(t) > 0) and t[0] >= dose_t[0]:
+        # A time grid (the usual case): march along it, patients in ``workers`` blocks.
+        bounds = np.linspace(0, params.n, workers + 1).astype(int)
+        blocks = [slice(int(lo), int(hi)) for lo, hi in pairwise(bounds) if hi > lo]
+
+        def march(block: slice) -> None:
+            out[block] = _march(params.take(np.arange(params.n)[block]), dose_t, post[block], t)
+
+        if len(blocks) == 1:
+            march(blocks[0])
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(march, blocks))
+        return out
 
     def fill(start: int) -> None:
         block = slice(start, min(start + chunk, params.n))
@@ -173,4 +190,63 @@ def population_concentrations(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(fill, starts))
+    return out
+
+
+def _march(params: Parameters, dose_times: FloatArray, post: FloatArray, times: FloatArray) -> FloatArray:
+    """Concentrations on an increasing time grid, marching from each time to the next.
+
+    The exact solution between doses satisfies ``F(C(t)) = F(C_dose) - (t - t_dose)`` with
+    ``F(C) = A ln C + (B/k) ln(k C + c)`` (the closed-form time of the Michaelis-Menten
+    elimination :func:`alpha4.pk.model.decay` inverts). Along a grid, the previous time's
+    value and a third-order Taylor step of the ODE give a start within about 1e-6 of the answer,
+    so Newton on that exact equation converges in one or two steps: two logarithms a point
+    where solving every time from its dose takes ten transcendental functions. The target of
+    every point is exact, so no error accumulates along the grid; the stopping rule is
+    :func:`~alpha4.pk.model.decay`'s (a Newton step below 1e-7, relative).
+    """
+    k = params.clearance / params.volume
+    b = params.vmax / params.volume
+    km = params.km
+    c = k * km + b
+    a_coef = km / c
+    b_over_c = b / c
+    b_over_k = b_over_c / k
+    out = np.empty((params.n, times.size))
+    last = np.searchsorted(dose_times, times, side="right") - 1
+    current = np.zeros(params.n)
+    target = np.zeros(params.n)
+    now = float("nan")
+    dose = -1
+    for j, t in enumerate(times.tolist()):
+        if last[j] != dose:  # the first time after a new dose: start from the level just after it
+            dose = int(last[j])
+            current = post[:, dose].copy()
+            now = float(dose_times[dose])
+            target = a_coef * np.log(current) + b_over_k * np.log(k * current + c)
+        h = t - now
+        target = target - h
+        if h > 0:
+            # third-order Taylor step of C' = -g(C), g = k C + b C / (km + C)
+            s = km + current
+            g = k * current + b * current / s
+            g1 = k + b * km / (s * s)
+            g2 = -2.0 * b * km / (s * s * s)
+            guess = current - h * g + 0.5 * h * h * g1 * g - h * h * h / 6.0 * (g2 * g * g + g1 * g1 * g)
+            guess = np.maximum(guess, 1e-3 * current)  # positive; Newton below converges from any start
+            # Newton on u = ln C (concave and decreasing in u: converges from any start)
+            u = np.log(guess)
+            e_u = guess
+            for _ in range(60):
+                kc = k * e_u + c
+                step = (target - a_coef * u - b_over_k * np.log(kc)) / (a_coef + b_over_c * e_u / kc)
+                u += step
+                if float(np.max(np.abs(step), initial=0.0)) < 1e-7:
+                    e_u = e_u * (1.0 + step * (1.0 + 0.5 * step))  # e^(u + step) to 1e-21
+                    break
+                e_u = np.exp(u)
+            guess = e_u
+            current = guess
+        now = t
+        out[:, j] = current
     return out
