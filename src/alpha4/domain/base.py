@@ -15,7 +15,6 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     AllowInfNan,
     BaseModel,
     BeforeValidator,
@@ -45,17 +44,38 @@ _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _iso_date(value: object) -> object:
-    """A date, or an ISO ``YYYY-MM-DD`` text; anything else (a timestamp, a date-time) is refused."""
+    """A plausible date, from a date or an ISO ``YYYY-MM-DD`` text; anything else is refused.
+
+    A timestamp or a date-time is refused; so is a date outside the plausible range. Every stored
+    date is read through here (about a hundred a patient, mostly the same few thousand days), so a
+    text already read is answered from :data:`_DAY_TEXTS`.
+    """
+    if isinstance(value, str):
+        known = _DAY_TEXTS.get(value)
+        if known is not None:
+            return known
+        text = value.strip()
+        if not _is_iso_date_text(text):
+            raise ValueError("expected an ISO date (YYYY-MM-DD)")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
+        _plausible_date(day)
+        if len(_DAY_TEXTS) >= _DAY_TEXTS_MAX:
+            _DAY_TEXTS.clear()
+        _DAY_TEXTS[value] = day
+        return day
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _is_iso_date_text(text := value.strip()):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a calendar date") from None
+        return _plausible_date(value)
     raise ValueError("expected an ISO date (YYYY-MM-DD)")
+
+
+_DAY_TEXTS: dict[str, dt.date] = {}
+"""Date texts already read, with their (plausible) dates: a pure function's answers, bounded."""
+_DAY_TEXTS_MAX = 100_000
 
 
 def _is_iso_date_text(text: str) -> bool:
@@ -79,7 +99,7 @@ def _plausible_date(value: dt.date) -> dt.date:
     return value
 
 
-Day = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_plausible_date)]
+Day = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A calendar date in the plausible range, from a date or ISO text only."""
 Flag = Annotated[bool, Strict()]
 """A boolean: ``true`` or ``false`` only."""
