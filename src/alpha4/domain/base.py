@@ -15,6 +15,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AllowInfNan,
     BaseModel,
     BeforeValidator,
@@ -28,8 +29,11 @@ from alpha4.knowledge.plausibility import EARLIEST_DATE, LATEST_DATE, MAX_NESTIN
 
 RecordId = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:/@-]+$"),
-    Field(description="Stable identifier of the record, unique within the patient."),
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$"),
+    Field(
+        description="Stable identifier of the record, unique within the patient: letters, digits, '-', '_'"
+        " and '.', so it is a URL path segment (a FHIR resource's id becomes Type-id)"
+    ),
 ]
 
 PatientId = Annotated[
@@ -44,53 +48,17 @@ _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _iso_date(value: object) -> object:
-    """A plausible date, from a date or an ISO ``YYYY-MM-DD`` text; anything else is refused.
-
-    A timestamp or a date-time is refused; so is a date outside the plausible range. Every stored
-    date is read through here (about a hundred a patient, mostly the same few thousand days), so a
-    text already read is answered from :data:`_DAY_TEXTS`.
-    """
-    if isinstance(value, str):
-        known = _DAY_TEXTS.get(value)
-        if known is not None:
-            return known
-        text = value.strip()
-        if not _is_iso_date_text(text):
-            raise ValueError("expected an ISO date (YYYY-MM-DD)")
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a calendar date") from None
-        _plausible_date(day)
-        if len(_DAY_TEXTS) >= _DAY_TEXTS_MAX:
-            _DAY_TEXTS.clear()
-        _DAY_TEXTS[value] = day
-        return day
+    """A date, or an ISO ``YYYY-MM-DD`` text; anything else (a timestamp, a date-time) is refused."""
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, dt.date):
-        return _plausible_date(value)
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
     raise ValueError("expected an ISO date (YYYY-MM-DD)")
-
-
-_DAY_TEXTS: dict[str, dt.date] = {}
-"""Date texts already read, with their (plausible) dates: a pure function's answers, bounded."""
-_DAY_TEXTS_MAX = 100_000
-
-
-def _is_iso_date_text(text: str) -> bool:
-    """``text`` is ``YYYY-MM-DD`` in ASCII digits: the answer of :data:`_ISO_DATE`, without a regex.
-
-    Every stored date is read through here (about a hundred a patient), so it is spelt out; a test
-    checks it agrees with the pattern.
-    """
-    return (
-        len(text) == 10
-        and text[4] == "-"
-        and text[7] == "-"
-        and text.isascii()
-        and (text[:4] + text[5:7] + text[8:]).isdigit()
-    )
 
 
 def _plausible_date(value: dt.date) -> dt.date:
@@ -99,7 +67,7 @@ def _plausible_date(value: dt.date) -> dt.date:
     return value
 
 
-Day = Annotated[dt.date, BeforeValidator(_iso_date)]
+Day = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_plausible_date)]
 """A calendar date in the plausible range, from a date or ISO text only."""
 Flag = Annotated[bool, Strict()]
 """A boolean: ``true`` or ``false`` only."""
