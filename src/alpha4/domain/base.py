@@ -29,11 +29,8 @@ from alpha4.knowledge.plausibility import EARLIEST_DATE, LATEST_DATE, MAX_NESTIN
 
 RecordId = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$"),
-    Field(
-        description="Stable identifier of the record, unique within the patient: letters, digits, '-', '_'"
-        " and '.', so it is a URL path segment (a FHIR resource's id becomes Type-id)"
-    ),
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:/@-]+$"),
+    Field(description="Stable identifier of the record, unique within the patient."),
 ]
 
 PatientId = Annotated[
