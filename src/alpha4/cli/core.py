@@ -294,11 +294,7 @@ def assessment_json(a: Assessment) -> dict[str, Any]:
     data: dict[str, Any] = a.model_dump(mode="json")
     if a.pml is None:
         data["pml_reason"] = next(
-            (
-                f.code
-                for f in a.findings
-                if f.code in {"PML_JCV_MISSING", "PML_JCV_INDETERMINATE", "PML_CONFIRMED"}
-            ),
+            (f.code for f in a.findings if f.code in {"PML_JCV_MISSING", "PML_JCV_INDETERMINATE", "PML_CONFIRMED"}),
             None,
         )
     return data
