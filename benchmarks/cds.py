@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import Request, Response  # at module level: FastAPI resolves the endpoint's annotations here
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ENV, AS_OF_ENV = "ALPHA4_BENCH_EXAMPLE", "ALPHA4_BENCH_AS_OF"
@@ -49,7 +50,6 @@ def server_app() -> Any:
     import datetime as dt
 
     import orjson
-    from fastapi import Request, Response
 
     from alpha4.app.cds_app import create_cds_app
     from alpha4.app.cds_routes import CdsSettings
@@ -127,10 +127,11 @@ async def _load(
     headers = {"content-type": "application/json"}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     failures = 0
+    first_failure = ""
     async with httpx.AsyncClient(timeout=httpx.Timeout(600, connect=60), limits=limits) as client:
 
         async def worker() -> None:
-            nonlocal failures
+            nonlocal failures, first_failure
             while remaining[0] > 0:
                 remaining[0] -= 1
                 content = bodies[remaining[0]] if bodies is not None else body
@@ -142,6 +143,7 @@ async def _load(
                     continue
                 if response.status_code != 200:
                     failures += 1
+                    first_failure = first_failure or f"{response.status_code} {response.text[:200]}"
                     continue
                 times.append(time.perf_counter() - start)
 
