@@ -15,10 +15,12 @@ import datetime as dt
 import enum
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn, TextIO, cast
 
@@ -32,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from alpha4.domain import Infusion, Patient
 from alpha4.knowledge import Profile, get_profile
 from alpha4.rules import Assessment, assess
-from alpha4.rules.worklist import WorklistRow, build_worklist
+from alpha4.rules.worklist import UrgencyKey, WorklistRow, rows_from_entries, worklist_entry
 from alpha4.settings import load_settings
 from alpha4.store import (
     KINDS,
@@ -60,6 +62,7 @@ from alpha4.store import (
 from alpha4.store.audit import entries_for
 from alpha4.store.backup import backup as backup_registry
 from alpha4.store.backup import restore as restore_registry
+from alpha4.store.cohort import map_cohort
 from alpha4.store.errors import InvalidRecord
 from alpha4.store.timeline import KIND_PATIENT, demographic_problems, record_model
 from alpha4.store.transfer import Rejected, export_patients, import_patients, read_patients
@@ -189,6 +192,45 @@ def assess_registry(
                     each_chunk(chunk)
                 progress.advance(task, len(items))
     return assessments
+
+
+SMALL_REGISTRY = 2_000  # below this, forking worker processes costs more than it saves
+
+
+def _worklist_item(
+    day: dt.date, profile_name: str, item: Patient | UnreadablePatient
+) -> tuple[UrgencyKey, WorklistRow] | str:
+    """In a worker: one patient's worklist entry, or the text saying why it could not be read."""
+    if isinstance(item, UnreadablePatient):
+        return str(item)
+    return worklist_entry(assess(item, day, get_profile(profile_name)))
+
+
+def registry_worklist(
+    db: Database, day: dt.date, profile: Profile, *, workers: int | None = None
+) -> list[WorklistRow]:
+    """The registry's worklist, streamed: each chunk is read, assessed and reduced to its rows.
+
+    Memory holds the rows (small), never the assessments; on a registry of more than
+    :data:`SMALL_REGISTRY` patients the chunks go through ``workers`` processes (default: the
+    machine's CPUs, at most 4), one connection each (:func:`alpha4.store.cohort.map_cohort`).
+    """
+    entries: list[tuple[UrgencyKey, WorklistRow]] = []
+    with store_errors(db):
+        with db.reading() as session:
+            total = count_patients(session=session)
+        if workers is None:
+            workers = 1 if total < SMALL_REGISTRY else min(4, os.cpu_count() or 1)
+        with progress_bar() as progress:
+            task = progress.add_task("assessing", total=total)
+            for chunk in map_cohort(db, partial(_worklist_item, day, profile.name), workers=workers):
+                for result in chunk:
+                    if isinstance(result, str):
+                        err.print(f"[yellow]skipped:[/] {escape(result)}", highlight=False, soft_wrap=True)
+                    else:
+                        entries.append(result)
+                progress.advance(task, len(chunk))
+    return rows_from_entries(entries)
 
 
 def worklist_csv(rows: list[WorklistRow]) -> str:
@@ -408,7 +450,7 @@ def register(app: typer.Typer) -> None:
         """What is due, overdue or alarming across the registry, most urgent first."""
         day = parse_date(as_of, "--as-of")
         with registry() as db:
-            rows = build_worklist(assess_registry(db, day, get_profile(profile.value)))
+            rows = registry_worklist(db, day, get_profile(profile.value))
             emit_worklist(rows, format, limit)
 
     @app.command("backup")

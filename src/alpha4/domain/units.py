@@ -245,8 +245,12 @@ def _store_factor(unit: str, target: str, factor: float) -> None:
             pass  # a read-only cache directory: the factor is still used in this process
 
 
+@lru_cache(maxsize=1024)
 def conversion_factor(unit: str, canonical: str) -> float:
-    """The factor from a unit as sent to the analyte's canonical unit; UnitError when there is none."""
+    """The factor from a unit as sent to the analyte's canonical unit; UnitError when there is none.
+
+    Cached: a registry sends a handful of unit spellings, and every lab of every patient asks.
+    """
     code = ucum_unit(unit)
     if code == canonical:
         return 1.0
@@ -269,13 +273,22 @@ def normalise(result: LabResult) -> NormalisedLab | None:
     code = known_code(result)
     if code is None:
         return None
+    return normalise_as(result, code, factor_for(result, code))
+
+
+def factor_for(result: LabResult, code: LabCode) -> float:
+    """The factor taking ``result`` to ``code``'s canonical unit; UnitError saying which result when none."""
     try:
-        factor = conversion_factor(result.unit, code.unit)
+        return conversion_factor(result.unit, code.unit)
     except UnitError as error:
         raise UnitError(
             f"unit {result.unit!r} cannot be converted to {code.unit!r} for LOINC {result.loinc} "
             f"({code.display}): {error}"
         ) from None
+
+
+def normalise_as(result: LabResult, code: LabCode, factor: float) -> NormalisedLab:
+    """``result`` scaled by ``factor`` (from :func:`factor_for`) into ``code``'s canonical unit."""
 
     def scale(x: float | None) -> float | None:
         return None if x is None else x * factor

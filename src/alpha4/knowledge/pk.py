@@ -356,6 +356,27 @@ RESIDUAL_ADDITIVE_UG_PER_ML = fact(
     note="alpha4's assumption; no verified source.",
 )
 
+# --- published accuracy of model-informed precision dosing ----------------------------------
+PUBLISHED_MIPD_ACCURACY = fact(
+    "pk.published_mipd_accuracy",
+    {
+        "target_ug_per_ml": 10.0,
+        "mipd_mean_prediction_error_percent": 4.8,
+        "mipd_rmse_ug_per_ml": 2.3,
+        "decision_tree_mean_prediction_error_percent": 24.0,
+        "decision_tree_rmse_ug_per_ml": 4.0,
+    },
+    VAN_DEN_BERG_2025.at(
+        "Abstract: accuracy (mean prediction error) 4.8% vs 24% and precision (RMSE) 2.3 vs 4.0 µg/mL "
+        "for model-informed vs decision-tree intervals, aiming for a 10 µg/mL trough"
+    ),
+    description="Accuracy and precision of natalizumab MIPD (weight and two troughs in) against a decision tree",
+    note=(
+        "The yardstick of benchmarks/planner_accuracy.py, a virtual-patient simulation of alpha4's "
+        "planner; no rule reads it."
+    ),
+)
+
 # --- pharmacodynamics: α4-integrin saturation -------------------------------------------------
 _SAT_HIGH = (35.7, 87.4)
 _SAT_LOW = (18.2, 78.2)

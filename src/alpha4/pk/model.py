@@ -14,6 +14,7 @@ Units: concentration µg/mL (= mg/L), time days, volume L, clearance L/day, Vmax
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -231,6 +232,39 @@ def decay(c_start: ArrayLike, elapsed: ArrayLike, params: Parameters) -> FloatAr
             break
     np.exp(u, out=u)
     return np.where(positive, u, 0.0)
+
+
+def decay_one(c_start: float, elapsed: float, k_lin: float, b: float, km: float) -> float:
+    """:func:`decay` for one patient and one interval, in plain floats.
+
+    The same Newton iteration on log C, step for step: for a handful of patients (a MAP
+    estimate's stencil of nine) numpy's cost per call dominates the arithmetic, and the loop over
+    doses calls it 26 times a history. ``k_lin`` = CL/V, ``b`` = Vmax/V (per day), ``km`` in µg/mL.
+
+    >>> p = typical_parameters(Covariates())
+    >>> k, b = float(p.clearance[0] / p.volume[0]), float(p.vmax[0] / p.volume[0])
+    >>> abs(decay_one(50.0, 28.0, k, b, float(p.km[0])) - float(decay([[50.0]], [[28.0]], p)[0, 0])) < 1e-9
+    True
+    """
+    if c_start <= 0:
+        return 0.0
+    c = k_lin * km + b
+    a_coef = km / c
+    b_over_c = b / c
+    b_over_k = b_over_c / k_lin
+    log_c1 = math.log(c_start)
+    log_top = math.log(k_lin * c_start + c)
+    half = math.exp(log_c1 - 0.5 * elapsed * (k_lin + b / (km + c_start)))
+    u = log_c1 - elapsed * (k_lin + b / (half + km))
+    for _ in range(60):
+        e_u = math.exp(u)
+        denom = k_lin * e_u + c
+        f = a_coef * (log_c1 - u) + b_over_k * (log_top - math.log(denom)) - elapsed
+        step = f / (a_coef + b_over_c * e_u / denom)
+        u += step
+        if abs(step) < 1e-7:
+            break
+    return math.exp(u)
 
 
 def saturation_percent(concentration: ArrayLike) -> FloatArray:

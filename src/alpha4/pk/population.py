@@ -7,8 +7,10 @@ variability derived from the label's ± SDs). The same patients are used for eve
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -138,13 +140,18 @@ def population_concentrations(
     doses_mg: ArrayLike | float = kb.DOSE_MG.value,
     chunk: int = 128,
     workers: int = 1,
+    tolerance: float = 1e-14,
 ) -> FloatArray:
     """Concentrations of every virtual patient at ``times``, shape ``(n_patients, n_times)``.
 
-    The same values as :func:`alpha4.pk.simulate.concentrations`, computed in blocks of
-    ``chunk`` patients so the working arrays stay in the CPU cache, on ``workers`` threads
-    (NumPy releases the GIL inside its array operations). The caller chooses ``workers``;
-    this module never asks the machine how many cores it has.
+    The same values as :func:`alpha4.pk.simulate.concentrations`. On an increasing time grid
+    (the usual case) each of ``workers`` blocks of patients marches along it (:func:`_march`:
+    one Newton step or two from the previous time, about a third of the cost of solving every
+    time from its dose); any other ``times`` are solved from their doses in blocks of ``chunk``
+    patients. ``workers`` threads (NumPy releases the GIL inside its array operations); the
+    caller chooses ``workers``: this module never asks the machine how many cores it has.
+    ``tolerance``: the relative error a grid value may have (default: the exact solution to
+    rounding; a benchmark comparing with ODE solvers at their accuracy may ask for less).
 
     >>> from alpha4.pk.simulate import concentrations, regular_dose_times
     >>> params = virtual_patients(300, Covariates(), seed=1)
@@ -159,6 +166,23 @@ def population_concentrations(
     t = np.asarray(times, dtype=np.float64)
     _, post = pre_and_post_dose(params, dose_t, doses_mg)  # one loop over doses, all patients
     out = np.empty((params.n, t.size))
+    if t.size > 1 and np.all(np.diff(t) > 0) and t[0] >= dose_t[0]:
+        # A time grid (the usual case): march along it, in blocks of patients on ``workers`` threads.
+        # A block is large enough that NumPy's cost per call is small against the arithmetic, and
+        # small enough that its working arrays stay in cache.
+        bounds = [*range(0, params.n, _MARCH_BLOCK), params.n]
+        blocks = [slice(lo, hi) for lo, hi in pairwise(bounds)]
+
+        def march(block: slice) -> None:
+            out[block] = _march(params.take(np.arange(params.n)[block]), dose_t, post[block], t, tolerance)
+
+        if workers == 1 or len(blocks) == 1:
+            for block in blocks:
+                march(block)
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(march, blocks))
+        return out
 
     def fill(start: int) -> None:
         block = slice(start, min(start + chunk, params.n))
@@ -174,3 +198,84 @@ def population_concentrations(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(fill, starts))
     return out
+
+
+_MARCH_BLOCK = 4096
+
+
+def _march(
+    params: Parameters, dose_times: FloatArray, post: FloatArray, times: FloatArray, tolerance: float = 1e-14
+) -> FloatArray:
+    """Concentrations on an increasing time grid, marching from each time to the next.
+
+    The exact solution between doses satisfies ``F(C(t)) = F(C_dose) - (t - t_dose)`` with
+    ``F(C) = A ln C + (B/k) ln(k C + c)`` (the closed-form time of the Michaelis-Menten
+    elimination :func:`alpha4.pk.model.decay` inverts). Along a grid, the previous time's
+    value and a fourth-order Taylor step of the ODE give a start within about 1e-5 of the
+    answer, so Newton on that exact equation converges in one or two steps: two or three
+    logarithms a point where solving every time from its dose takes ten transcendental
+    functions. The target of every point is exact, so no error accumulates along the grid.
+    Newton stops when its step is below ``sqrt(tolerance)`` (relative): the error left after a
+    step is about its square. The default, 1e-14, is :func:`~alpha4.pk.model.decay`'s rule
+    (a step below 1e-7): the exact solution to rounding.
+    """
+    stop = math.sqrt(tolerance)
+    k = params.clearance / params.volume
+    b = params.vmax / params.volume
+    km = params.km
+    c = k * km + b
+    a_coef = km / c
+    b_over_c = b / c
+    b_over_k = b_over_c / k
+    out = np.empty((times.size, params.n))  # one row per time: each step writes contiguous memory
+    last = np.searchsorted(dose_times, times, side="right") - 1
+    current = np.zeros(params.n)
+    target = np.zeros(params.n)
+    now = float("nan")
+    dose = -1
+    for j, t in enumerate(times.tolist()):
+        if last[j] != dose:  # the first time after a new dose: start from the level just after it
+            dose = int(last[j])
+            current = post[:, dose].copy()
+            now = float(dose_times[dose])
+            target = a_coef * np.log(current) + b_over_k * np.log(k * current + c)
+        h = t - now
+        target = target - h
+        if h > 0:
+            # fourth-order Taylor step of C' = -g(C), g = k C + b C / (km + C), g1..g3 its derivatives
+            s = km + current
+            bkm_s2 = b * km / (s * s)
+            g = k * current + b * current / s
+            g1 = k + bkm_s2
+            g2 = -2.0 * bkm_s2 / s
+            g3 = -3.0 * g2 / s
+            g1g = g1 * g
+            guess = current + h * (
+                -g
+                + h
+                * (
+                    0.5 * g1g
+                    + h
+                    * (
+                        -(g2 * g * g + g1 * g1g) / 6.0
+                        + h * g * (g3 * g * g + 4.0 * g2 * g1g + g1 * g1 * g1) / 24.0
+                    )
+                )
+            )
+            guess = np.maximum(guess, 1e-3 * current)  # positive; Newton below converges from any start
+            # Newton on u = ln C (concave and decreasing in u: converges from any start)
+            u = np.log(guess)
+            e_u = guess
+            for _ in range(60):
+                kc = k * e_u + c
+                step = (target - a_coef * u - b_over_k * np.log(kc)) / (a_coef + b_over_c * e_u / kc)
+                u += step
+                if float(np.max(np.abs(step), initial=0.0)) < stop:
+                    e_u = e_u * (1.0 + step * (1.0 + 0.5 * step))  # e^(u + step) to 1e-21
+                    break
+                e_u = np.exp(u)
+            guess = e_u
+            current = guess
+        now = t
+        out[j] = current
+    return out.T

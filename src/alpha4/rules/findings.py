@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from alpha4.domain import Event, Medication
-from alpha4.knowledge import Fact
+from alpha4.knowledge import Fact, Source
 
 from .codes import CODES
 
@@ -113,8 +113,7 @@ def finding(
     fact_list = list(facts)
     sources: list[str] = []
     for f in fact_list:
-        for s in f.sources:
-            text = s.describe() + (f" <{s.url}>" if s.url else "")
+        for text in _source_lines(f):
             if text not in sources:
                 sources.append(text)
     return Finding(
@@ -130,3 +129,20 @@ def finding(
         gate=gate or GateEffect(spec.gate),
         overridable=spec.overridable,
     )
+
+
+_SOURCE_LINES: dict[str, tuple[tuple[Source, ...], tuple[str, ...]]] = {}
+
+
+def _source_lines(fact: Fact[object]) -> tuple[str, ...]:
+    """How each of a fact's sources is shown beside a finding: built once per fact, not per finding.
+
+    Keyed by the fact's catalogue key and checked against the very sources tuple, so a fact built
+    outside the catalogue under the same key never borrows another's lines.
+    """
+    cached = _SOURCE_LINES.get(fact.key)
+    if cached is not None and cached[0] is fact.sources:
+        return cached[1]
+    lines = tuple(s.describe() + (f" <{s.url}>" if s.url else "") for s in fact.sources)
+    _SOURCE_LINES[fact.key] = (fact.sources, lines)
+    return lines

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from alpha4.domain.units import NormalisedLab, UnitError, normalise
+from alpha4.domain import LabResult
+from alpha4.domain.units import NormalisedLab, UnitError, factor_for, known_code, normalise_as
 from alpha4.knowledge import label
-from alpha4.knowledge.codes import Analyte
+from alpha4.knowledge.codes import Analyte, LabCode
 
 from .context import Context
 from .findings import Finding, evidence, finding
@@ -53,17 +54,13 @@ def latest_by_analyte(ctx: Context) -> tuple[dict[Analyte, NormalisedLab], list[
 
 
 def _latest_by_analyte(ctx: Context) -> tuple[dict[Analyte, NormalisedLab], list[Finding]]:
-    latest: dict[Analyte, NormalisedLab] = {}
+    # Each lab's unit is checked (an unreadable unit is a finding wherever it is in the timeline), but
+    # only the latest result of each analyte is scaled: the others are never read.
+    latest_raw: dict[Analyte, tuple[LabResult, LabCode, float]] = {}
     found: list[Finding] = []
     for lab in ctx.labs:
-        try:
-            n = normalise(lab)
-        except UnitError as error:
-            found.append(
-                finding("LAB_UNIT_UNKNOWN", str(error), evidence=[evidence(lab, f"{lab.value} {lab.unit}")])
-            )
-            continue
-        if n is None:
+        code = known_code(lab)
+        if code is None:
             found.append(
                 finding(
                     "LAB_NOT_INTERPRETED",
@@ -73,7 +70,15 @@ def _latest_by_analyte(ctx: Context) -> tuple[dict[Analyte, NormalisedLab], list
                 )
             )
             continue
-        latest[n.code.analyte] = n
+        try:
+            factor = factor_for(lab, code)
+        except UnitError as error:
+            found.append(
+                finding("LAB_UNIT_UNKNOWN", str(error), evidence=[evidence(lab, f"{lab.value} {lab.unit}")])
+            )
+            continue
+        latest_raw[code.analyte] = (lab, code, factor)
+    latest = {analyte: normalise_as(*raw) for analyte, raw in latest_raw.items()}
     return latest, found
 
 

@@ -75,6 +75,27 @@ def _urgency(a: Assessment) -> tuple[int, int, int, int, dt.date, str]:
     return (_GATE_RANK[a.gate.decision], first, -critical, -overdue, soonest, a.patient_id)
 
 
+UrgencyKey = tuple[int, int, int, int, dt.date, str]
+
+
+def worklist_entry(a: Assessment) -> tuple[UrgencyKey, WorklistRow]:
+    """One patient's place in the worklist and row: all a streamed worklist keeps of an assessment.
+
+    Sorting entries by their key and keeping the rows with items gives :func:`build_worklist`'s
+    answer, so a registry can be assessed chunk by chunk (and in worker processes) without
+    holding every assessment.
+    """
+    return _urgency(a), worklist_row(a)
+
+
+def rows_from_entries(
+    entries: Iterable[tuple[UrgencyKey, WorklistRow]], *, include_quiet: bool = False
+) -> list[WorklistRow]:
+    """The worklist from :func:`worklist_entry` results, in :func:`build_worklist`'s order."""
+    rows = [row for _, row in sorted(entries, key=lambda e: e[0])]
+    return rows if include_quiet else [r for r in rows if r.items]
+
+
 def build_worklist(assessments: Iterable[Assessment], *, include_quiet: bool = False) -> list[WorklistRow]:
     """Rows sorted most urgent first (stop, hold, then go; a diagnosed PML first among stops; more critical findings, more overdue
     items, the earliest due date; patient id breaks ties so the order is stable)."""

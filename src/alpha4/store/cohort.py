@@ -6,10 +6,11 @@ patient order), whatever the number of patients or records: never one query per 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Select, Text, cast, func, select
@@ -17,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from alpha4.domain import Patient
 
+from .engine import Database
 from .errors import UnreadablePatient, validation_reason
 from .timeline import PatientRow, TimelineRecordRow, assemble_patient_json
 
 DEFAULT_CHUNK = 500
 _T = TimelineRecordRow
+R = TypeVar("R")
 
 
 def count_patients(*, session: Session) -> int:
@@ -72,17 +75,87 @@ def iter_cohort_chunks(
         if not keys:
             return
         rows = session.execute(_current_rows([k.pk for k in keys], payload_text=True)).all()
-        grouped = {pk: list(group) for pk, group in groupby(rows, key=itemgetter(0))}
-        chunk: list[Patient | UnreadablePatient] = []
-        for key in keys:
-            try:
-                chunk.append(
-                    assemble_patient_json((kind, payload) for _, kind, payload in grouped.get(key.pk, ()))
-                )
-            except (ValidationError, RecursionError) as error:
-                chunk.append(UnreadablePatient(key.patient_id, validation_reason(error)))
-        yield chunk
+        yield _assemble_chunk(keys, rows)
         after = keys[-1].patient_id if by_id else keys[-1].pk
+
+
+def _assemble_chunk(keys: Sequence[Any], rows: Sequence[Any]) -> list[Patient | UnreadablePatient]:
+    grouped = {pk: list(group) for pk, group in groupby(rows, key=itemgetter(0))}
+    chunk: list[Patient | UnreadablePatient] = []
+    for key in keys:
+        try:
+            chunk.append(
+                assemble_patient_json((kind, payload) for _, kind, payload in grouped.get(key.pk, ()))
+            )
+        except (ValidationError, RecursionError) as error:
+            chunk.append(UnreadablePatient(key.patient_id, validation_reason(error)))
+    return chunk
+
+
+_WORKER_DB: dict[str, Database] = {}
+
+
+def _map_chunk(task: tuple[str, list[Any], Callable[[Patient | UnreadablePatient], Any]]) -> list[Any]:
+    """In a worker process: read one chunk of patients (its own connection), apply the function."""
+    url, keys, fn = task
+    db = _WORKER_DB.get(url)
+    if db is None:
+        db = _WORKER_DB[url] = Database(url)
+    with db.reading() as session:
+        rows = session.execute(_current_rows([k.pk for k in keys], payload_text=True)).all()
+    return [fn(item) for item in _assemble_chunk(keys, rows)]
+
+
+def map_cohort(
+    db: Database,
+    fn: Callable[[Patient | UnreadablePatient], R],
+    *,
+    workers: int = 2,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> Iterator[list[R]]:
+    """``fn`` applied to every patient of the registry, one list per chunk, in registry order.
+
+    Cohort work (assessing everyone) is CPU-bound Python: with ``workers`` > 1 the chunks are read,
+    decoded and passed through ``fn`` in that many processes, each with its own connection, so
+    both cores of a small server work. The parent reads only the patients' keys; results come back
+    chunk by chunk (``fn`` should return something small, e.g. a summary row, not the Patient), so
+    memory holds a few chunks, never the cohort. ``fn`` must be a module-level function (it is
+    sent to the workers). With ``workers`` = 1 everything runs here, with the same answers.
+    """
+    url = db.url.render_as_string(hide_password=False)
+    if db.is_sqlite and db.sqlite_path is None:
+        workers = 1  # an in-memory database exists in this process only
+
+    def tasks() -> Iterator[tuple[str, list[Any], Callable[[Patient | UnreadablePatient], R]]]:
+        after: Any = None
+        with db.reading() as session:
+            while True:
+                keys = [tuple(k) for k in _next_keys(session, after, chunk_size, False)]
+                if not keys:
+                    return
+                yield url, [_Key(*k) for k in keys], fn
+                after = keys[-1][0]
+
+    if workers <= 1:
+        with db.reading() as session:
+            for _, keys, _fn in tasks():
+                rows = session.execute(_current_rows([k.pk for k in keys], payload_text=True)).all()
+                yield [fn(item) for item in _assemble_chunk(keys, rows)]
+        return
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_map_chunk, tasks(), chunksize=1)
+
+
+class _Key:
+    """A patient's registry key and id, as the chunk reader needs them (picklable, unlike a Row)."""
+
+    __slots__ = ("patient_id", "pk")
+
+    def __init__(self, pk: int, patient_id: str) -> None:
+        self.pk, self.patient_id = pk, patient_id
 
 
 def iter_patient_chunks(

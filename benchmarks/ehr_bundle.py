@@ -1,6 +1,6 @@
 """Benchmark: ``alpha4 assess`` on a Synthea-style FHIR bundle of 1,000+ resources.
 
-    .venv/bin/python scripts/bench_ehr_bundle.py [--resources 1200] [--runs 7]
+    .venv/bin/python benchmarks/ehr_bundle.py [--resources 1200] [--runs 7]
 
 Writes the bundle (tests/interop/ehr_variants.synthea_like: the hand-written natalizumab patient
 inside encounters, claims, routine chemistry and vital signs) to a temporary file, then times the
@@ -65,7 +65,9 @@ def main() -> None:
         inside.append(time.perf_counter() - t0)
 
     def show(name: str, xs: list[float]) -> None:
-        print(f"{name}: median {statistics.median(xs):.2f} s (min {min(xs):.2f}, max {max(xs):.2f}, {len(xs)} runs)")
+        print(
+            f"{name}: median {statistics.median(xs):.2f} s (min {min(xs):.2f}, max {max(xs):.2f}, {len(xs)} runs)"
+        )
 
     print(f"bundle: {len(bundle['entry'])} resources")
     show("alpha4 assess (new process)", process)

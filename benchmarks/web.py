@@ -1,6 +1,6 @@
 """Benchmark: the worklist page of a 1,000-patient registry, over HTTP, signed in as a coordinator.
 
-    .venv/bin/python scripts/bench_web.py [--patients 1000] [--runs 20]
+    .venv/bin/python benchmarks/web.py [--patients 1000] [--runs 20]
 
 Builds a temporary SQLite registry from the synthetic cohort, starts the app with uvicorn in a
 thread and times GET / (the whole page, every patient with something to do). Reported: the
