@@ -108,8 +108,9 @@ def test_a_patient_who_may_go_is_infused_and_the_worklist_changes(signed_in: Cli
     after = worklist_row(nurse, "GO-1")
     assert after is not None
     assert f"infusion · {tomorrow}" not in after
-    assert f"<td>{(TODAY + dt.timedelta(weeks=4)).isoformat()}</td>" in after  # the next infusion moved on
+    assert f">{(TODAY + dt.timedelta(weeks=4)).isoformat()}</td>" in after  # the next infusion moved on
     assert "gate-go" not in after  # too soon for another infusion
+    assert "Infused today" in after and "Too soon" not in after  # said as what happened, not as a hold
 
 
 def test_a_yes_holds_and_a_serious_reaction_stops_for_good(signed_in: Client) -> None:

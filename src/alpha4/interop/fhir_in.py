@@ -92,6 +92,7 @@ from .fhir_bundle import is_fhir as is_fhir
 from .fhir_bundle import model_json as model_json
 from .fhir_bundle import next_link as next_link
 from .fhir_bundle import validate_resource as validate_resource
+from .fhir_identity import patient_identity
 from .fhir_readers import (
     _assay,
     _codings,
@@ -603,6 +604,7 @@ class _Mapper:
                     "prior_immunosuppressant_reported": self.t.prior_is,
                     "extended_interval_weeks": self.t.extended_interval_weeks,
                     "site": str(org.display) if org is not None and org.display else None,
+                    **patient_identity(m),
                     "discontinuation": self.t.discontinuation,
                     **lists,
                 }

@@ -38,6 +38,7 @@ from alpha4.rules.findings import Severity as FindingSeverity
 from alpha4.rules.schedule import ScheduleItem, Status
 
 from . import codes as c
+from .fhir_identity import MR_SYSTEM, identity_elements
 
 JsonDict = dict[str, Any]
 
@@ -193,14 +194,11 @@ def _patient_resources(patient: Patient) -> list[JsonDict]:
     body: JsonDict = {"gender": p.sex.value, "birthDate": _day(p.birth_date)}
     if p.site:
         body["managingOrganization"] = {"display": p.site}
-    b.resources.append(
-        {
-            "resourceType": "Patient",
-            "id": b.pid,
-            "identifier": [{"system": c.PATIENT_ID, "value": p.id}],
-            **body,
-        }
-    )
+    body.update(identity_elements(p.family_name, p.given_name))
+    identifiers: list[JsonDict] = [{"system": c.PATIENT_ID, "value": p.id}]
+    if p.mrn:
+        identifiers.append({"type": {"coding": [{"system": MR_SYSTEM, "code": "MR"}]}, "value": p.mrn})
+    b.resources.append({"resourceType": "Patient", "id": b.pid, "identifier": identifiers, **body})
     _indication(b)
     if p.prior_immunosuppressant_reported is not None:
         b.observation(
