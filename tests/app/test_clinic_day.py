@@ -183,3 +183,55 @@ def test_pages_that_do_not_exist_answer_in_the_app_layout(signed_in: Client) -> 
     r = nurse.get("/no/such/page")
     assert r.status_code == 404 and 'class="top noprint"' in r.text and "Not found" in r.text
     assert nurse.get("/api/v1/no-such").json() == {"detail": "Not Found"}
+
+
+def test_a_chair_record_with_mistakes_keeps_every_answer_and_says_what_to_fix(signed_in: Client) -> None:
+    from .test_pages import CHAIR, answer
+
+    nurse = signed_in(Role.NURSE)
+    answer(nurse, "GO-1")
+    token = csrf_of(nurse, "/patients/GO-1/checklist")
+    typed = {
+        **CHAIR,
+        "before.pulse": "seventy",
+        "expiry": (TODAY - dt.timedelta(days=1)).isoformat(),
+        "end_time": "08:30",
+        "after.temperature": "37,2",
+        "reaction.other": "",
+        "manifestation.flushing": "yes",
+    }
+    r = nurse.post("/patients/GO-1/infusions", data={**typed, "csrf_token": token})
+    assert r.status_code == 422
+    page = r.text
+    assert "Enter the pulse as a number of beats a minute, e.g. 72" in page
+    assert "expired on" in page and "do not give it" in page
+    assert "The end time is before the start time" in page
+    assert "Say what kind of reaction it was" in page
+    for name in ("lot", "before.pulse", "end_time", "after.temperature", "before.bp_systolic"):
+        assert f'name="{name}" value="{typed[name]}"' in page, name
+    assert 'name="manifestation.flushing" value="yes" checked' in page
+    assert PASSWORD_VALUE not in page  # the signature's password is never sent back
+    assert 'id="infusion-problems"' in page
+
+
+PASSWORD_VALUE = 'value="correct horse'
+
+
+def test_a_signature_needs_the_nurses_own_password_and_the_signed_record_prints(signed_in: Client) -> None:
+    from .test_pages import CHAIR, answer
+
+    nurse = signed_in(Role.NURSE)
+    answer(nurse, "GO-1")
+    token = csrf_of(nurse, "/patients/GO-1/checklist")
+    wrong = nurse.post("/patients/GO-1/infusions", data={**CHAIR, "password": "guess", "csrf_token": token})
+    assert wrong.status_code == 422 and "That is not your password" in wrong.text
+    assert 'name="lot" value="LOT-4711"' in wrong.text
+    ok = nurse.post("/patients/GO-1/infusions", data={**CHAIR, "csrf_token": token})
+    assert ok.status_code == 303
+    sheet = nurse.get("/patients/GO-1/checklist/signed").text
+    family, given, mrn = named("GO-1")
+    assert f"{family.upper()}, {given}" in sheet and mrn in sheet
+    assert "lot LOT-4711" in sheet and "09:00 – 10:05" in sheet and "pulse 70" in sheet
+    assert re.search(r'id="print-signature">Signed by <b>nurse1</b>', sheet)
+    assert "Answered by <b>nurse1</b>" in sheet and "current authorization verified?" in sheet
+    assert 'id="print-gate"><span class="badge gate-go">' in sheet

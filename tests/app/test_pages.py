@@ -15,6 +15,21 @@ from .conftest import PASSWORD, TODAY, csrf_of
 
 Client = Callable[[Role], TestClient]
 ALL_CLEAR = {q: "no" for q in QUESTIONS} | {"authorization_verified": "yes"}
+CHAIR = {
+    "dose_mg": "300",
+    "product": "tysabri",
+    "route": "intravenous",
+    "lot": "LOT-4711",
+    "expiry": (TODAY + dt.timedelta(days=200)).isoformat(),
+    "start_time": "09:00",
+    "end_time": "10:05",
+    "before.bp_systolic": "122",
+    "before.bp_diastolic": "78",
+    "before.pulse": "70",
+    "observation_minutes": "60",
+    "password": PASSWORD,
+}
+"""A complete chair-side infusion record, signed with the nurse's password."""
 
 
 def answer(client: TestClient, patient: str, **overrides: str) -> None:
@@ -32,13 +47,9 @@ def gate_on(client: TestClient, patient: str) -> str:
 
 def infuse(client: TestClient, patient: str, **reaction: str) -> int:
     token = csrf_of(client, f"/patients/{patient}/checklist")
-    data = {
-        "csrf_token": token,
-        "dose_mg": "300",
-        "product": "tysabri",
-        "observation_minutes": "60",
-        **reaction,
-    }
+    data = {"csrf_token": token, **CHAIR, **reaction}
+    if reaction:
+        data["manifestation.wheeze"] = "yes"
     return client.post(f"/patients/{patient}/infusions", data=data).status_code
 
 

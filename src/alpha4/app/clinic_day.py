@@ -315,3 +315,48 @@ def _words(error: Exception) -> str:
     if isinstance(error, (InvalidChange, NotFound)):
         return str(error).strip("'\"")
     return "This line could not be booked; check it and import it again."
+
+
+# --- the signed checklist, for the REMS file -------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One step of the day's visit from the audit log: who did it, when, and what."""
+
+    actor: str
+    at: dt.datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SignedVisit:
+    day: dt.date
+    answers: Answered | None
+    clearances: list[Answered]
+    infusion_id: str | None
+    chart: Any | None
+
+
+def signed_visit(clinic: Clinic, patient_id: str, day: dt.date) -> SignedVisit:
+    """The day's completed visit: the screening answers the infusion went ahead on, the
+    clearances, and the signed infusion record (from the audit log and the chart table)."""
+    from alpha4.store.audit import entries_for
+    from alpha4.store.chair import charts_of
+
+    answers: Answered | None = None
+    clearances: list[Answered] = []
+    infusion_id: str | None = None
+    with clinic.db.reading() as session:
+        for e in entries_for(session=session, entity_id_prefix=f"{patient_id}/checklist/{day.isoformat()}"):
+            after = e.after if isinstance(e.after, dict) else {}
+            if infusion_id is not None:
+                break  # a later visit on the same day is another record
+            if e.action == "checklist.record":
+                answers = Answered(e.actor, e.at, dict(after))
+            elif e.action == "checklist.clear":
+                clearances.append(Answered(e.actor, e.at, dict(after)))
+            elif e.action == "checklist.close":
+                infusion_id = str(after.get("infusion", "")) or None
+        charts = charts_of(session=session, patient_id=patient_id)
+    return SignedVisit(
+        day, answers, clearances, infusion_id, charts.get(infusion_id) if infusion_id else None
+    )
