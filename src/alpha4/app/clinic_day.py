@@ -174,8 +174,8 @@ def holds_queue(clinic: Clinic, days: int = HOLDS_DAYS) -> list[Booked]:
     seen: set[str] = set()
     out = []
     for b in booked:
-        if b.summary is None or b.summary.gate != "hold" or b.infused_today:
-            continue
+        if b.summary is None or b.summary.gate != "hold" or b.infused_today or not b.open_reasons:
+            continue  # not held, already infused, or every reason cleared today
         if b.appointment.patient_id in seen:
             continue  # one line per patient: the first booking
         seen.add(b.appointment.patient_id)
