@@ -76,7 +76,7 @@ def test_a_nurse_finds_a_patient_from_the_search_box(browser: Browser, base_url:
     family, given, mrn = identity("STOP-2")
     page.fill("#search-box", family[:4].lower())
     page.press("#search-box", "Enter")
-    expect(page.locator(f'#search-results tr[data-patient="STOP-2"]')).to_contain_text(family.upper())
+    expect(page.locator('#search-results tr[data-patient="STOP-2"]')).to_contain_text(family.upper())
     page.fill("#search-box", mrn)
     page.press("#search-box", "Enter")
     expect(page).to_have_url(base_url + "/patients/STOP-2")  # one match opens the patient
