@@ -235,3 +235,17 @@ def test_a_signature_needs_the_nurses_own_password_and_the_signed_record_prints(
     assert re.search(r'id="print-signature">Signed by <b>nurse1</b>', sheet)
     assert "Answered by <b>nurse1</b>" in sheet and "current authorization verified?" in sheet
     assert 'id="print-gate"><span class="badge gate-go">' in sheet
+
+
+def test_an_admin_reads_and_verifies_the_audit_log(signed_in: Client) -> None:
+    coordinator = signed_in(Role.COORDINATOR)
+    book(coordinator, "GO-1", TODAY, "09:00")
+    admin = signed_in(Role.ADMIN)
+    page = admin.get("/admin/audit", params={"patient": "GO-1", "verify": "true"}).text
+    assert "appointment.book" in page and "GO-1/appointment/" in page
+    assert "The whole chain holds" in page
+    by_nurse = admin.get("/admin/audit", params={"actor": "nurse1"}).text
+    assert "appointment.book" not in by_nurse
+    bad_day = admin.get("/admin/audit", params={"day": "yesterday"})
+    assert "Enter the day as year-month-day" in bad_day.text
+    assert signed_in(Role.NURSE).get("/admin/audit").status_code == 403

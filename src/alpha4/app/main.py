@@ -39,7 +39,20 @@ from alpha4.store import (
     require_current,
 )
 
-from . import admin, api, auth, checklist, clinic_day, day, entry, formatting, patients, reports, worklist
+from . import (
+    admin,
+    api,
+    audit_viewer,
+    auth,
+    checklist,
+    clinic_day,
+    day,
+    entry,
+    formatting,
+    patients,
+    reports,
+    worklist,
+)
 from .config import WebSettings
 from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
 from .limits import BodyLimit
@@ -223,6 +236,7 @@ def create_app(
     app.include_router(checklist.router)
     app.include_router(entry.router)
     app.include_router(admin.router)
+    app.include_router(audit_viewer.router)
     app.include_router(api.router)
     app.include_router(reports.router)
     app.include_router(reports.api_router)
