@@ -249,3 +249,43 @@ def test_an_admin_reads_and_verifies_the_audit_log(signed_in: Client) -> None:
     bad_day = admin.get("/admin/audit", params={"day": "yesterday"})
     assert "Enter the day as year-month-day" in bad_day.text
     assert signed_in(Role.NURSE).get("/admin/audit").status_code == 403
+
+
+def test_a_cbc_is_entered_by_test_name_in_one_grid(signed_in: Client) -> None:
+    coordinator = signed_in(Role.COORDINATOR)
+    grid = coordinator.get("/patients/GO-1/labs/panel?panel=complete_blood_count").text
+    assert (
+        'name="lymphocytes.loinc" value="731-0"' in grid and 'name="platelets.unit" value="10*3/uL"' in grid
+    )
+    token = csrf_of(coordinator, "/patients/GO-1/labs/panel")
+    url = "/patients/GO-1/labs/panel?panel=complete_blood_count"
+    bad = coordinator.post(
+        url,
+        data={
+            "csrf_token": token,
+            "date": TODAY.isoformat(),
+            "lymphocytes.value": "1.9",
+            "platelets.value": "lots",
+        },
+    )
+    assert bad.status_code == 422
+    assert "Enter the Platelets result as a number, e.g. 32." in bad.text
+    assert (
+        'name="lymphocytes.value" value="1.9"' in bad.text
+        and 'name="platelets.value" value="lots"' in bad.text
+    )
+    before = coordinator.get("/patients/GO-1").text.count("731-0")
+    ok = coordinator.post(
+        url,
+        data={
+            "csrf_token": token,
+            "date": TODAY.isoformat(),
+            "lymphocytes.value": "1.9",
+            "platelets.value": "240",
+        },
+    )
+    assert ok.status_code == 303
+    after = coordinator.get("/patients/GO-1").text
+    assert after.count("731-0") == before + 1
+    liver = coordinator.get("/patients/GO-1/labs/panel?panel=liver_function_tests").text
+    assert ">ALT</label>" in liver

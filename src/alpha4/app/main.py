@@ -49,6 +49,7 @@ from . import (
     day,
     entry,
     formatting,
+    lab_panels,
     patients,
     reports,
     worklist,
@@ -237,6 +238,7 @@ def create_app(
     app.include_router(entry.router)
     app.include_router(admin.router)
     app.include_router(audit_viewer.router)
+    app.include_router(lab_panels.router)
     app.include_router(api.router)
     app.include_router(reports.router)
     app.include_router(reports.api_router)
