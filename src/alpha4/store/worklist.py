@@ -140,8 +140,23 @@ def refresh_for_day(
                 readable.append((pk, _timeline(records[pk], ids[pk])))
             except UnreadablePatient as unreadable:
                 failed[pk] = (ids[pk], unreadable.reason)
+        by_pk = dict(readable)
         for pk in write_summaries(session=session, patients=readable, as_of=day, computed_at=computed_at):
-            failed[pk] = (ids[pk], "the rules could not assess this record")
+            failed[pk] = (ids[pk], _rules_failure(by_pk[pk], day))
+
+
+def _rules_failure(patient: Any, day: dt.date) -> str:
+    """Why the rules could not assess a readable record, for a data manager (shown, never logged)."""
+    from alpha4.knowledge import PROFILES
+
+    from .summary import summary_values
+
+    try:
+        for profile in PROFILES.values():
+            summary_values(patient, day, profile)
+    except Exception as error:  # the same failure write_summaries met, now with its words
+        return f"{type(error).__name__}: {error}"[:500]
+    return "the rules could not assess this record"
 
 
 # --- reading the worklist ---------------------------------------------------------------------------
