@@ -53,6 +53,21 @@ def answer_all_clear(page: Page) -> None:
     page.click("#checklist-form button[type=submit]")
 
 
+def fill_chair_record(page: Page, pulse: str = "70") -> None:
+    """A complete chair-side record: lot, expiry, times, vitals before and after, the signature."""
+    page.fill("#c-lot", "LOT-4711")
+    page.fill("#c-expiry", (TODAY + dt.timedelta(days=200)).isoformat())
+    page.fill("#c-start_time", "09:00")
+    page.fill("#c-end_time", "10:05")
+    page.fill("#c-before-bp_systolic", "122")
+    page.fill("#c-before-bp_diastolic", "78")
+    page.fill("#c-before-pulse", pulse)
+    page.fill("#c-after-bp_systolic", "118")
+    page.fill("#c-after-pulse", "68")
+    page.fill("#c-observation_minutes", "60")
+    page.fill("#c-password", PASSWORD)
+
+
 def test_a_nurse_runs_an_infusion_visit_in_the_browser(
     base_url: str, browser: Browser, tmp_path: Path
 ) -> None:
@@ -90,7 +105,7 @@ def test_a_nurse_runs_an_infusion_visit_in_the_browser(
     page.locator('tr[data-patient="GO-1"] a.button').click()
     answer_all_clear(page)
     expect(page.locator("#gate-decision")).to_have_text("GO")
-    page.fill("#f-observation_minutes", "60")
+    fill_chair_record(page)
     page.screenshot(path=str(shots / "e2e-checklist-go.png"), full_page=True)
     page.click("#infusion-form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/patients/GO-1\?recorded=infusion$"))
@@ -101,7 +116,7 @@ def test_a_nurse_runs_an_infusion_visit_in_the_browser(
     row = page.locator('tr[data-patient="GO-1"]')
     expect(row).to_contain_text((TODAY + dt.timedelta(weeks=4)).isoformat())
     expect(row).not_to_contain_text(f"infusion · {tomorrow}")
-    expect(row.locator(".badge")).to_have_text("HOLD")
+    expect(row.locator(".badge")).to_have_text("Infused today")  # not HOLD "too soon"
     page.screenshot(path=str(shots / "e2e-worklist-after.png"))
 
 

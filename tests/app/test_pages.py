@@ -15,6 +15,21 @@ from .conftest import PASSWORD, TODAY, csrf_of
 
 Client = Callable[[Role], TestClient]
 ALL_CLEAR = {q: "no" for q in QUESTIONS} | {"authorization_verified": "yes"}
+CHAIR = {
+    "dose_mg": "300",
+    "product": "tysabri",
+    "route": "intravenous",
+    "lot": "LOT-4711",
+    "expiry": (TODAY + dt.timedelta(days=200)).isoformat(),
+    "start_time": "09:00",
+    "end_time": "10:05",
+    "before.bp_systolic": "122",
+    "before.bp_diastolic": "78",
+    "before.pulse": "70",
+    "observation_minutes": "60",
+    "password": PASSWORD,
+}
+"""A complete chair-side infusion record, signed with the nurse's password."""
 
 
 def answer(client: TestClient, patient: str, **overrides: str) -> None:
@@ -32,13 +47,9 @@ def gate_on(client: TestClient, patient: str) -> str:
 
 def infuse(client: TestClient, patient: str, **reaction: str) -> int:
     token = csrf_of(client, f"/patients/{patient}/checklist")
-    data = {
-        "csrf_token": token,
-        "dose_mg": "300",
-        "product": "tysabri",
-        "observation_minutes": "60",
-        **reaction,
-    }
+    data = {"csrf_token": token, **CHAIR, **reaction}
+    if reaction:
+        data["manifestation.wheeze"] = "yes"
     return client.post(f"/patients/{patient}/infusions", data=data).status_code
 
 
@@ -108,8 +119,9 @@ def test_a_patient_who_may_go_is_infused_and_the_worklist_changes(signed_in: Cli
     after = worklist_row(nurse, "GO-1")
     assert after is not None
     assert f"infusion · {tomorrow}" not in after
-    assert f"<td>{(TODAY + dt.timedelta(weeks=4)).isoformat()}</td>" in after  # the next infusion moved on
+    assert f">{(TODAY + dt.timedelta(weeks=4)).isoformat()}</td>" in after  # the next infusion moved on
     assert "gate-go" not in after  # too soon for another infusion
+    assert "Infused today" in after and "Too soon" not in after  # said as what happened, not as a hold
 
 
 def test_a_yes_holds_and_a_serious_reaction_stops_for_good(signed_in: Client) -> None:

@@ -55,7 +55,7 @@ def guarded_routes(app: FastAPI) -> list[tuple[str, str, Permission]]:
 
 
 def fill(path: str) -> str:
-    values = {"patient_id": "GO-1", "record_id": "GO-1-inf-1", "kind": "labs"}
+    values = {"patient_id": "GO-1", "record_id": "GO-1-inf-1", "kind": "labs", "booking": "1"}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

@@ -16,7 +16,7 @@ from alpha4.app import services
 from alpha4.app.main import create_app
 from alpha4.rules import assess as real_assess
 from alpha4.settings import Settings
-from alpha4.store import Database
+from alpha4.store import Database, summary
 from alpha4.store.users import Role
 from tests.app.conftest import bearer, build_registry, sign_in, web_settings
 
@@ -58,6 +58,10 @@ def broken_registry(
         return real_assess(patient, day, profile, checklist)
 
     monkeypatch.setattr(services, "assess", failing_assess)
+    monkeypatch.setattr(summary, "assess", failing_assess)  # the worklist reads the summary table
+    with db.writing() as session:  # as after an upgrade: every summary is recomputed from the rows
+        session.execute(text("DELETE FROM patient_summary"))
+    db.dispose()
     app = create_app(Settings(database_url=f"sqlite:///{path}"), web=web_settings())
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         yield client

@@ -134,10 +134,11 @@ def test_summaries_go_stale_the_next_day_and_refresh_in_chunks(db: Database) -> 
             session=session, as_of=tomorrow, computed_at=AT + dt.timedelta(days=1), chunk_size=7
         )
     assert result.patients == len(patients)
-    # three chunks (7, 7, 2): find stale, read records, delete, insert; then one finding none.
+    # three chunks (7, 7, 2): find stale, read records, delete identities and summaries, insert
+    # both; then one finding none.
     # The driver may split a chunk's multi-row INSERT into pages (SQLite's bound-parameter limit).
     others = [q for q in queries if not q.startswith("INSERT")]
-    assert len(others) == 3 * 3 + 1
+    assert len(others) == 3 * 4 + 1
     assert 3 <= len(queries) - len(others) <= 3 * 3
     with db.reading() as session:
         assert count_stale(session=session, as_of=tomorrow) == 0

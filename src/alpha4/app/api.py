@@ -5,6 +5,9 @@ are the domain's own validated records; a bad field answers 422 with its path; o
 fixed (``getWorklist``, ``addLabResult`` ...) so generated clients stay stable.
 """
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -24,7 +27,7 @@ from .forms import ENTRY_FORMS, NEW_ENTRY_KINDS, KindForm
 from .schemas import ChecklistAnswers, ClearanceIn, PatientSummary, Problem, RecordVersion, Retraction
 from .security import CurrentUser, Permission, age_band, pseudonym
 from .services import FieldProblem, GateClosed, RecordRejected
-from .worklist import Due, Filters, GateFilter, filter_rows
+from .worklist import Due, GateFilter
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(token_router)
@@ -47,6 +50,45 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     409: {"model": Problem, "description": "changed by someone else meanwhile (re-read and retry)"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ApiFilters:
+    due: Due = Due.ANY
+    gate: GateFilter = GateFilter.ANY
+    pml_higher: bool = False
+    antibodies: bool = False
+    pregnancy: bool = False
+    all_patients: bool = False
+
+
+def keep(row: WorklistRow, a: Assessment, f: ApiFilters, today: dt.date) -> bool:
+    """Whether a row passes the filters (each filter narrows; none: rows with something to do)."""
+    if not (row.items or f.all_patients):
+        return False
+    if f.gate and row.gate != f.gate.value:
+        return False
+    if f.pml_higher and a.pml_higher_risk is not True:
+        return False
+    if f.antibodies and a.antibody_status != "persistent":
+        return False
+    if f.pregnancy and not any("PREGNANCY" in x.code or "LACTATION" in x.code for x in a.findings):
+        return False
+    days = {Due.TODAY: 0, Due.TOMORROW: 1, Due.WEEK: 7}.get(f.due)
+    if days is not None:
+        by = today + dt.timedelta(days=days)
+        dues = [i.due for i in row.items if i.due is not None] + (
+            [row.next_infusion] if row.next_infusion else []
+        )
+        if not any(d <= by for d in dues):
+            return False
+    return True
+
+
+def filter_rows(
+    rows: Iterable[WorklistRow], by_patient: dict[str, Assessment], f: ApiFilters, today: dt.date
+) -> list[WorklistRow]:
+    return [r for r in rows if keep(r, by_patient[r.patient_id], f, today)]
 
 
 def _camel(name: str) -> str:
@@ -73,7 +115,7 @@ def get_worklist(
 ) -> list[WorklistRow]:
     """Today's worklist, most urgent first (stop, hold, go; then critical, overdue, soonest due)."""
     rows, by_patient = clinic.worklist()
-    f = Filters(due, gate, pml_higher, antibodies, pregnancy, all_patients)
+    f = ApiFilters(due, gate, pml_higher, antibodies, pregnancy, all_patients)
     shown = filter_rows(rows, by_patient, f, clinic.today())
     if user.can(Permission.VIEW_PATIENT):
         return shown

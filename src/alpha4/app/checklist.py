@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from alpha4.domain import QUESTIONS, Infusion, PreInfusionChecklist
+from alpha4.domain import QUESTIONS, PreInfusionChecklist
 from alpha4.knowledge import label
 from alpha4.rules import Assessment, Decision, GateEffect
+from alpha4.store import NotFound
 
+from . import clinic_day
+from .chair import chair_form, check_chair_form
 from .deps import ClinicDep, render, require
-from .forms import ENTRY_FORMS, build_record, payload_from_form, unwrap_annotation
+from .forms import unwrap_annotation
 from .security import CurrentUser, Permission
 from .services import Clinic, FieldProblem, GateClosed, RecordRejected, unique_ids
 
@@ -63,7 +67,7 @@ def _infusion_context(clinic: Clinic, patient_id: str) -> dict[str, Any]:
         "questions": QUESTION_LIST,
         "reasons": [by_code[c] for c in a.gate.reasons if c in by_code],
         "may_infuse": visit is not None and a.gate.decision is Decision.GO,
-        "infusion_form": ENTRY_FORMS["infusions"],
+        "chair": chair_form(clinic.profile, a.infusion_count + 1, a.gate.observation),
         "dose": f"{label.DOSE_MG.value:g}",
         "GateEffect": GateEffect,
         "Decision": Decision,
@@ -149,28 +153,59 @@ async def record_infusion(
     patient_id: PatientId,
     user: Annotated[CurrentUser, Depends(require(Permission.RECORD_INFUSION))],
 ) -> Response:
+    """The nurse's signed chair-side record: the infusion goes on the timeline only through the
+    gate, with its chart, in one transaction; any problem redisplays every answer as typed."""
     form = await request.form()
-    data = {k: str(v) for k, v in form.items()}
+    data = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
     day = clinic.today()
     ids = [r.record_id for r in clinic.records(patient_id)]
-    payload = payload_from_form(ENTRY_FORMS["infusions"], data, unique_ids(ids, "inf", day))
-    payload["date"] = day.isoformat()
+    context = _infusion_context(clinic, patient_id)
+    entry = check_chair_form(data, context["chair"], record_id=unique_ids(ids, "inf", day), day=day)
+    kept = {k: v for k, v in data.items() if k not in ("password", "csrf_token")}
+    if entry.infusion is None:
+        return _page(request, clinic, patient_id, 422, infusion_errors=entry.errors, submitted=kept)
+    if not clinic.signature_matches(user.username, data.get("password", "")):
+        errors = {"password": "That is not your password: sign with the password you signed in with."}
+        return _page(request, clinic, patient_id, 422, infusion_errors=errors, submitted=kept)
     try:
-        record = build_record(ENTRY_FORMS["infusions"], payload)
-        assert isinstance(record, Infusion)
-        clinic.record_infusion(patient_id, record, actor=user.username)
+        clinic.record_infusion(patient_id, entry.infusion, actor=user.username, chart=entry.chart)
     except RecordRejected as error:
-        return _page(
-            request,
-            clinic,
-            patient_id,
-            422,
-            infusion_errors={p.field: p.message for p in error.problems},
-            submitted=data,
-        )
+        errors = {p.field: _nurse_words(p.field, p.message) for p in error.problems}
+        return _page(request, clinic, patient_id, 422, infusion_errors=errors, submitted=kept)
     except GateClosed as closed:
-        return _page(request, clinic, patient_id, 409, closed=_closed_message(closed.assessment))
+        return _page(
+            request, clinic, patient_id, 409, closed=_closed_message(closed.assessment), submitted=kept
+        )
     return RedirectResponse(f"/patients/{patient_id}?recorded=infusion", status_code=303)
+
+
+def _nurse_words(field: str, message: str) -> str:
+    """A record check's message for the nurse (the domain's own words are already plain)."""
+    return message.removeprefix("Value error, ")
+
+
+@router.get("/patients/{patient_id}/checklist/signed", response_class=HTMLResponse)
+def signed_checklist(
+    request: Request,
+    clinic: ClinicDep,
+    patient_id: PatientId,
+    user: Annotated[CurrentUser, Depends(require(Permission.VIEW_PATIENT))],
+    day: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    """The completed pre-infusion checklist laid out for printing and filing (REMS): identity,
+    every answer with who gave it and when, the gate and its reasons, the clearances, the
+    infusion record and the nurse's signature."""
+    try:
+        when = dt.date.fromisoformat(day) if day else clinic.today()
+    except ValueError:
+        raise NotFound("no checklist for that day: give the day as 2026-12-02") from None
+    patient = clinic.patient(patient_id)
+    visit = clinic_day.signed_visit(clinic, patient_id, when)
+    return render(
+        request,
+        "checklist_print.html",
+        {"p": patient, "visit": visit, "questions": QUESTION_LIST, "day": when},
+    )
 
 
 def _closed_message(a: Assessment) -> str:

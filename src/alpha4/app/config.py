@@ -8,6 +8,7 @@ profile (US label or EU SmPC) the rules run under.
 from __future__ import annotations
 
 import secrets
+import zoneinfo
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -37,13 +38,37 @@ class WebSettings(BaseSettings):
         "behind one proxy shares an address: much higher than per user name)",
     )
     login_window_seconds: int = Field(default=15 * 60, ge=10)
-    warm_cache: bool = Field(default=True, description="Assess the cohort in the background at start-up")
+    warm_cache: bool = Field(
+        default=True,
+        description="Bring the summaries up to today in the background at start-up (reads nothing "
+        "when they are current)",
+    )
+    time_zone: str = Field(
+        default="UTC",
+        description="The clinic's time zone (IANA name, e.g. 'Europe/Berlin'): times are shown in it "
+        "and 'today' is its day",
+    )
+    date_format: Literal["iso", "dmy", "mdy"] = Field(
+        default="iso", description="Dates as 2026-12-02 (iso), 02.12.2026 (dmy) or 12/02/2026 (mdy)"
+    )
+    page_size: int = Field(default=50, ge=10, le=500, description="Patients per worklist page")
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest request body (a form, one record): larger is 413"
     )
     max_bundle_body_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest CDS Hooks request (prefetched FHIR bundles)"
     )
+
+    @model_validator(mode="after")
+    def _known_time_zone(self) -> WebSettings:
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"ALPHA4_WEB_TIME_ZONE {self.time_zone!r} is not a known time zone") from None
+        return self
+
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @model_validator(mode="after")
     def _key_long_enough(self) -> WebSettings:

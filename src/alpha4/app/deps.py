@@ -11,6 +11,11 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from alpha4.domain import Patient
+from alpha4.rules import Assessment
+from alpha4.store import NotFound, UnreadablePatient
+
+from .banner import Banner, banner
 from .config import WebSettings
 from .security import CurrentUser, Permission, csrf_matches, new_csrf_token, sign, unsign
 from .services import Clinic
@@ -96,8 +101,7 @@ def _current(clinic: Clinic, payload: dict[str, object], *, via_token: bool) -> 
 
 def _identify(request: Request, clinic: Clinic, web: WebSettings) -> CurrentUser | None:
     cached = request.scope.get("alpha4.user", False)
-    if cached is not False:
-        assert cached is None or isinstance(cached, CurrentUser)
+    if cached is None or isinstance(cached, CurrentUser):
         return cached
     user: CurrentUser | None = None
     auth = request.headers.get("authorization", "")
@@ -165,6 +169,27 @@ def set_cookie(response: Any, web: WebSettings, name: str, value: str, max_age: 
     )
 
 
+def _banner_of(clinic: Clinic, ctx: dict[str, Any]) -> Banner | None:
+    """The patient banner of a page about one patient (None on other pages, or for a user who may
+    not see patients): from the page's own patient and assessment when it has them."""
+    user = ctx["user"]
+    if not isinstance(user, CurrentUser) or not user.can(Permission.VIEW_PATIENT):
+        return None
+    patient = ctx.get("p")
+    if not isinstance(patient, Patient):
+        patient_id = ctx.get("patient_id")
+        if not isinstance(patient_id, str):
+            return None
+        try:
+            patient = clinic.patient(patient_id)
+        except (NotFound, UnreadablePatient):
+            return None
+    a = ctx.get("a")
+    if not isinstance(a, Assessment):
+        a = clinic.assessment(patient, clinic.visit(patient.id))
+    return banner(patient, a)
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
@@ -179,6 +204,8 @@ def render(
         "Permission": Permission,
         **(context or {}),
     }
+    if "banner" not in ctx and ctx["user"] is not None:
+        ctx["banner"] = _banner_of(clinic, ctx)
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     new = request.scope.get("alpha4.new_csrf")
     if new:

@@ -117,6 +117,8 @@ _LABELS = {
     "grade": "CTCAE grade (1-5)",
     "gestational_weeks": "Gestational age (weeks)",
     "index": "Index",
+    "mrn": "MRN (medical record number)",
+    "given_name": "Given name(s)",
 }
 _SKIP = {"id", "source_ref", "reaction"}
 
@@ -212,6 +214,9 @@ NEW_ENTRY_KINDS: tuple[str, ...] = tuple(
 # The demographics a clinic corrects on a form; the indication (a nested record) is corrected by
 # re-import or `alpha4 patient correct --kind patient`. The fields are the Patient's own.
 DEMOGRAPHIC_FORM_FIELDS: tuple[str, ...] = (
+    "family_name",
+    "given_name",
+    "mrn",
     "birth_date",
     "sex",
     "prior_immunosuppressant_reported",

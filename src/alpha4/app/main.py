@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alpha4.knowledge import get_profile
@@ -38,7 +39,21 @@ from alpha4.store import (
     require_current,
 )
 
-from . import admin, api, auth, checklist, entry, patients, reports, worklist
+from . import (
+    admin,
+    api,
+    audit_viewer,
+    auth,
+    checklist,
+    clinic_day,
+    day,
+    entry,
+    formatting,
+    lab_panels,
+    patients,
+    reports,
+    worklist,
+)
 from .config import WebSettings
 from .deps import TEMPLATES, CsrfFailed, Forbidden, NotSignedIn, render
 from .limits import BodyLimit
@@ -169,7 +184,7 @@ def create_app(
     settings: Settings,
     *,
     web: WebSettings | None = None,
-    today: Callable[[], dt.date] = dt.date.today,
+    today: Callable[[], dt.date] | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     cds_demo: bool = False,
 ) -> FastAPI:
@@ -180,13 +195,18 @@ def create_app(
     web = web or WebSettings()
     db = Database(settings.database_url)
     require_current(db)
-    clinic = Clinic(db, get_profile(web.profile), clock=clock, today=today)
+    zone = web.zone()
+    clinic = Clinic(
+        db, get_profile(web.profile), clock=clock, today=today or (lambda: dt.datetime.now(zone).date())
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         freeze_startup_heap()
         if web.warm_cache:
-            threading.Thread(target=clinic.worklist, name="alpha4-warm-worklist", daemon=True).start()
+            threading.Thread(
+                target=clinic_day.bring_to_day, args=(clinic,), name="alpha4-summaries-today", daemon=True
+            ).start()
         yield
         db.dispose()
         thaw_heap()
@@ -205,6 +225,7 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.state.templates.env.globals["static_version"] = "1"
     app.state.templates.env.globals["zip"] = zip
+    formatting.install(app.state.templates, web)
     app.add_middleware(HeadAsGet)  # inside SecurityHeaders, which adds its headers and logs HEAD
     app.add_middleware(StrictJson)  # inside BodyLimit: the body it buffers is already bounded
     app.add_middleware(BodyLimit, max_bytes=web.max_body_bytes, max_large_bytes=web.max_bundle_body_bytes)
@@ -213,14 +234,35 @@ def create_app(
 
     app.include_router(auth.router)
     app.include_router(worklist.router)
+    app.include_router(day.router)
     app.include_router(patients.router)
     app.include_router(checklist.router)
     app.include_router(entry.router)
     app.include_router(admin.router)
+    app.include_router(audit_viewer.router)
+    app.include_router(lab_panels.router)
     app.include_router(api.router)
     app.include_router(reports.router)
     app.include_router(reports.api_router)
     mount_cds_hooks(app, clinic, demo=cds_demo)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Pages answer in the app's own layout (404, 405 ...); the API keeps JSON."""
+        if request.url.path.startswith(("/api/", "/cds-services", "/static/")):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        titles = {404: "Not found", 405: "Not allowed here", 413: "Too large"}
+        message = (
+            "There is no page at this address. Go back to the worklist, or find the patient by name or MRN."
+            if exc.status_code == 404
+            else str(exc.detail)
+        )
+        return render(
+            request,
+            "error.html",
+            {"title": titles.get(exc.status_code, "Something went wrong"), "message": message},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:

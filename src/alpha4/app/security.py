@@ -36,6 +36,7 @@ class Permission(StrEnum):
     ENTER_AUTHORIZATION = "enter_authorization"  # enrollment, authorization, reassessment, discontinuation
     MANAGE_USERS = "manage_users"
     VIEW_REPORTS = "view_reports"  # cohort aggregates (Reports section), no patient rows
+    MANAGE_BOOKINGS = "manage_bookings"  # make, move, cancel and import infusion bookings
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTER_CLINICAL,
             Permission.ENTER_AUTHORIZATION,
             Permission.VIEW_REPORTS,
+            Permission.MANAGE_BOOKINGS,
         }
     ),
     Role.NURSE: frozenset(
@@ -69,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTER_RESULTS,
             Permission.ENTER_AUTHORIZATION,
             Permission.VIEW_REPORTS,
+            Permission.MANAGE_BOOKINGS,
         }
     ),
     Role.ANALYST: frozenset(

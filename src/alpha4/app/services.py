@@ -47,6 +47,7 @@ from alpha4.store import (
     retract_record,
 )
 from alpha4.store.audit import entries_for, patients_changed_since
+from alpha4.store.chair import InfusionChart, add_chart, charts_of
 from alpha4.store.cohort import iter_cohort_chunks
 from alpha4.store.errors import InvalidRecord, UnreadablePatient, validation_reason
 from alpha4.store.throttle import Limit, release, reserve
@@ -532,8 +533,24 @@ class Clinic:
                 after=clearance.model_dump(mode="json"),
             )
 
-    def record_infusion(self, patient_id: str, infusion: Infusion, *, actor: str) -> Assessment:
-        """Record today's infusion if, and only if, the gate says go (checked in the same transaction)."""
+    def signature_matches(self, username: str, password: str) -> bool:
+        """Whether ``password`` is the signed-in user's own (a signature by re-entering it).
+
+        The argon2 check runs in a read session (no write lock held); it is slow on purpose, so a
+        signature box is no faster way to guess a password than the sign-in page.
+        """
+        with self.db.reading() as session:
+            return check_credentials(session=session, username=username, password=password) is not None
+
+    def charts(self, patient_id: str) -> dict[str, InfusionChart]:
+        with self.db.reading() as session:
+            return charts_of(session=session, patient_id=patient_id)
+
+    def record_infusion(
+        self, patient_id: str, infusion: Infusion, *, actor: str, chart: dict[str, Any] | None = None
+    ) -> Assessment:
+        """Record today's infusion if, and only if, the gate says go (checked in the same transaction),
+        with the nurse's signed chair-side chart (``chart``) in that transaction too."""
         day = self.today()
         if infusion.date != day:
             raise RecordRejected(
@@ -555,6 +572,24 @@ class Clinic:
                     actor=actor,
                     at=self.clock(),
                     today=day,
+                )
+            if chart is not None:
+                gate = before.gate
+                add_chart(
+                    session=session,
+                    patient_id=patient_id,
+                    infusion_id=infusion.id,
+                    chart={
+                        **chart,
+                        "gate": {
+                            "decision": gate.decision.value,
+                            "headline": gate.headline,
+                            "reasons": list(gate.reasons),
+                            "cleared": [c.model_dump(mode="json") for c in gate.cleared],
+                        },
+                    },
+                    signed_by=actor,
+                    at=self.clock(),
                 )
             append_audit(
                 session=session,

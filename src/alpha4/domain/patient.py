@@ -110,6 +110,16 @@ class Patient(Record):
         default=None, gt=0, le=12, description="Prescribed dosing interval when not every 4 weeks"
     )
     site: str | None = None
+    family_name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Family name (a second identifier)"
+    )
+    given_name: str | None = Field(default=None, min_length=1, max_length=200, description="Given name(s)")
+    mrn: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The site's medical record number (with the name and birth date: two identifiers)",
+    )
     weights: tuple[WeightRecord, ...] = ()
     medications: tuple[Medication, ...] = ()
     pregnancies: tuple[PregnancyRecord, ...] = ()

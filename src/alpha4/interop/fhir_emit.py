@@ -44,6 +44,7 @@ from alpha4.domain import (
 from alpha4.knowledge.codes import LAB_CODES
 
 from . import codes as c
+from .fhir_identity import MR_SYSTEM, identity_elements
 
 JsonDict = dict[str, Any]
 
@@ -174,11 +175,15 @@ def _patient(b: _Builder) -> None:
         body.update({"deceasedDateTime": _day(p.death.date)} if p.death.date else {"deceasedBoolean": True})
     if p.site:
         body["managingOrganization"] = {"display": p.site}
+    body.update(identity_elements(p.family_name, p.given_name))
+    identifiers: list[JsonDict] = [{"system": c.PATIENT_ID, "value": p.id}]
+    if p.mrn:
+        identifiers.append({"type": {"coding": [{"system": MR_SYSTEM, "code": "MR"}]}, "value": p.mrn})
     b.resources.append(
         {
             "resourceType": "Patient",
             "id": b.pid,
-            "identifier": [{"system": c.PATIENT_ID, "value": p.id}],
+            "identifier": identifiers,
             **body,
         }
     )

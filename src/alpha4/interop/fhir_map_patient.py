@@ -27,6 +27,7 @@ from .fhir_bundle import (
     _patient_reference,
     _same_reference,
 )
+from .fhir_identity import patient_identity
 from .fhir_map_base import MapperBase
 from .fhir_readers import (
     _day,
@@ -94,6 +95,7 @@ class PatientMapper(MapperBase):
                     "prior_immunosuppressant_reported": self.t.prior_is,
                     "extended_interval_weeks": self.t.extended_interval_weeks,
                     "site": str(org.display) if org is not None and org.display else None,
+                    **patient_identity(m),
                     "discontinuation": self.t.discontinuation,
                     # Patient.deceased[x]: the stored record stops everything too (worklist, schedule)
                     "death": (

@@ -3,7 +3,7 @@
 Imports only :mod:`alpha4.domain` (and settings); rules and the CLI sit above it.
 """
 
-from . import throttle as throttle  # every table is on Base.metadata, whoever imports the store
+from . import appointments, chair, identity, throttle  # noqa: F401  (every table is on Base.metadata, whoever imports the store)
 from .audit import AuditBreak, append_audit, audit_head, patients_changed_since, verify_audit_chain
 from .cohort import count_patients, iter_cohort_chunks, iter_patient_chunks, iter_patients
 from .engine import Database, redact, sqlalchemy_url

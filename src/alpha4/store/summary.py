@@ -64,9 +64,10 @@ from alpha4.rules.response_ms import (
     treatment_end,
 )
 from alpha4.rules.schedule import Status
-from alpha4.rules.worklist import worklist_row
+from alpha4.rules.worklist import FIRST_AMONG_STOPS, worklist_row
 
 from .base import Base, UtcDateTime
+from .identity import write_identities
 
 log = logging.getLogger("alpha4.summary")
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -97,6 +98,10 @@ class PatientSummaryRow(Base):
     # -- the clinic's worklist -------------------------------------------------------------------
     gate: Mapped[str] = mapped_column(String(8), nullable=False)
     gate_reasons: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    gate_headline: Mapped[str | None] = mapped_column(String(120))
+    urgency: Mapped[int | None] = mapped_column(Integer)
+    """The worklist's order (stop, a diagnosed PML first among stops, hold, go), then by the
+    critical and overdue counts and the soonest due date (see :func:`worklist_urgency`)."""
     next_infusion: Mapped[dt.date | None] = mapped_column(Date)
     due_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
     soonest_due: Mapped[dt.date | None] = mapped_column(Date)
@@ -160,6 +165,15 @@ _S = PatientSummaryRow
 INDEXED = ("valid_until", "gate", "disease", "site", "first_infusion", "discontinued_on")
 for _name in INDEXED:
     Index(f"ix_patient_summary_profile_{_name}", _S.profile, getattr(_S, _name))
+Index(
+    "ix_patient_summary_worklist",
+    _S.profile,
+    _S.urgency,
+    _S.critical_count.desc(),
+    _S.overdue_count.desc(),
+    _S.soonest_due,
+)
+Index("ix_patient_summary_profile_next_infusion", _S.profile, _S.next_infusion)
 COLUMNS: tuple[str, ...] = tuple(c.name for c in _S.__table__.columns)
 SUMMARY_TABLE = cast(Table, _S.__table__)
 """The table itself, for Core statements (a declarative class's ``__table__`` is typed as any FROM clause)."""
@@ -256,6 +270,15 @@ def _pml_case(patient: Patient, as_of: dt.date) -> dt.date | None:
     return cases[0].date if cases else None
 
 
+def worklist_urgency(a: Assessment) -> int:
+    """The gate's rank in the worklist's order (0: a diagnosed PML; 1 other stops; 2 hold; 3 go):
+    the first key of :func:`alpha4.rules.worklist.build_worklist`'s order, as a column to sort on."""
+    decision = a.gate.decision.value
+    if decision == "stop":
+        return 0 if FIRST_AMONG_STOPS & set(a.gate.reasons) else 1
+    return 2 if decision == "hold" else 3
+
+
 def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[str, Any]:
     """The summary row of one patient on ``as_of`` under ``profile`` (without the registry key).
 
@@ -288,6 +311,8 @@ def summary_values(patient: Patient, as_of: dt.date, profile: Profile) -> dict[s
         "valid_until": as_of + dt.timedelta(days=VALIDITY_DAYS - 1),
         "gate": a.gate.decision.value,
         "gate_reasons": list(a.gate.reasons),
+        "gate_headline": a.gate.headline or None,
+        "urgency": worklist_urgency(a),
         "next_infusion": a.next_infusion,
         "due_items": [
             {
@@ -369,6 +394,8 @@ def write_summaries(
     refresh, and the failure is logged by registry key only (no patient data in logs).
     """
     chosen = list(profiles) if profiles is not None else list(PROFILES.values())
+    patients = list(patients)
+    write_identities(session=session, patients=patients)
     rows: list[dict[str, Any]] = []
     pks: list[int] = []
     failed: list[int] = []

@@ -68,6 +68,14 @@ KINDS: tuple[str, ...] = (KIND_PATIENT, *LIST_KINDS, *SINGLE_KINDS)
 DEMOGRAPHIC_FIELDS: tuple[str, ...] = tuple(
     name for name in Patient.model_fields if name not in LIST_KINDS and name not in SINGLE_KINDS
 )
+IDENTITY_FIELDS: tuple[str, ...] = ("family_name", "given_name", "mrn")
+"""Optional identity fields: left out of the stored payload while empty, so a registry written
+before they existed reads the same and re-importing an unchanged file stays a no-op."""
+
+
+def demographics_payload(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``patient`` row's payload from a patient's JSON form (identity fields only when given)."""
+    return {k: data[k] for k in DEMOGRAPHIC_FIELDS if not (k in IDENTITY_FIELDS and data.get(k) is None)}
 
 
 class PatientRow(Base):
@@ -133,7 +141,7 @@ def _record_date(record: BaseModel) -> dt.date | None:
 def patient_parts(patient: Patient) -> list[Part]:
     """The patient split into rows: the demographics first, then every record in timeline order."""
     data = patient.model_dump(mode="json")
-    parts = [Part(KIND_PATIENT, patient.id, None, {k: data[k] for k in DEMOGRAPHIC_FIELDS})]
+    parts = [Part(KIND_PATIENT, patient.id, None, demographics_payload(data))]
     for kind in LIST_KINDS:
         for record, payload in zip(getattr(patient, kind), data[kind], strict=True):
             parts.append(Part(kind, record.id, _record_date(record), payload))
@@ -640,7 +648,7 @@ def correct_demographics(
         problems = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in error.errors()[:5]]
         raise InvalidChange(f"{entity}: " + "; ".join(problems)) from None
     data = corrected.model_dump(mode="json")
-    payload = {k: data[k] for k in DEMOGRAPHIC_FIELDS}
+    payload = demographics_payload(data)
     if payload == old.payload:
         return old.version
     return _write_next_version(

@@ -53,6 +53,8 @@ from alpha4.domain import (
 )
 from alpha4.domain.months import add_months
 
+from .names import with_synthetic_identity
+
 _add_months = add_months  # the rules' month arithmetic (one definition, dateutil.relativedelta)
 
 
@@ -792,7 +794,7 @@ def scenario_patient(name: str, as_of: dt.date, *, seed: int = 0, pid: str | Non
     builder, _ = SCENARIOS[name]
     b = Builder(random.Random(f"{seed}:{name}:{pid}"), pid or name.replace("_", "-"), as_of)
     builder(b)
-    return b.build()
+    return with_synthetic_identity(b.build())
 
 
 def generate_cohort(n: int, as_of: dt.date, *, seed: int = 0) -> Iterator[tuple[str, Patient]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from alpha4.store import audit, timeline, users  # noqa: F401  (registers every table)
+from alpha4.store import appointments, audit, chair, identity, throttle, timeline, users  # noqa: F401
 from alpha4.store.base import Base
 
 target_metadata = Base.metadata
