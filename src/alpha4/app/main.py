@@ -42,7 +42,6 @@ from alpha4.store import (
 from . import (
     admin,
     api,
-    audit_viewer,
     auth,
     checklist,
     clinic_day,
@@ -239,7 +238,6 @@ def create_app(
     app.include_router(checklist.router)
     app.include_router(entry.router)
     app.include_router(admin.router)
-    app.include_router(audit_viewer.router)
     app.include_router(lab_panels.router)
     app.include_router(api.router)
     app.include_router(reports.router)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Integer, String, insert, select, update
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Integer, String, func, insert, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .base import Base, UtcDateTime
@@ -238,3 +239,65 @@ def patients_changed_since(*, session: Session, seq: int) -> set[str]:
     """Patients named by audit entries after ``seq`` (one query over the log's tail)."""
     rows = session.execute(select(AuditEntry.entity, AuditEntry.entity_id).where(AuditEntry.seq > seq))
     return {pid for entity, entity_id in rows if (pid := patient_of_entry(entity, entity_id)) is not None}
+
+
+def last_sign_ins(*, session: Session, usernames: Iterable[str]) -> dict[str, dt.datetime]:
+    """Each user's last successful sign-in (from the audit log; users never signed in are absent).
+
+    One query, read through the ``entity_id`` index: a user's entries are the few whose entity id
+    is the user name (created, signed in, roles changed), never the patients' records.
+    """
+    names = list(usernames)
+    if not names:
+        return {}
+    rows = session.execute(
+        select(AuditEntry.entity_id, func.max(AuditEntry.at))
+        .where(
+            AuditEntry.entity_id.in_(names),
+            AuditEntry.entity == "user",
+            AuditEntry.action == "session.sign_in",
+        )
+        .group_by(AuditEntry.entity_id)
+    )
+    return {name: at for name, at in rows if at is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """What an admin looks for in the log; every field optional, all of them must hold."""
+
+    actor: str | None = None
+    patient_id: str | None = None
+    since: dt.datetime | None = None  # inclusive
+    until: dt.datetime | None = None  # exclusive
+    before_seq: int | None = None  # the next page: entries older than this one
+
+
+def search_audit(*, session: Session, where: AuditFilter, limit: int = 100) -> list[AuditEntry]:
+    """Audit entries newest first, at most ``limit`` (page on with ``before_seq`` = the last seq shown).
+
+    A patient's entries are those :func:`patient_of_entry` attributes to them: the patient row
+    (``P``) and every record or checklist under it (``P/...``), read through the ``entity_id`` index.
+    """
+    query = select(AuditEntry)
+    if where.actor:
+        query = query.where(AuditEntry.actor == where.actor)
+    if where.patient_id:
+        query = query.where(
+            or_(
+                AuditEntry.entity_id == where.patient_id,
+                AuditEntry.entity_id.startswith(f"{where.patient_id}/", autoescape=True),
+            )
+        )
+    if where.since:
+        query = query.where(AuditEntry.at >= where.since)
+    if where.until:
+        query = query.where(AuditEntry.at < where.until)
+    if where.before_seq:
+        query = query.where(AuditEntry.seq < where.before_seq)
+    return list(session.execute(query.order_by(AuditEntry.seq.desc()).limit(limit)).scalars())
+
+
+def entry_with_hash(*, session: Session, seq: int) -> AuditEntry | None:
+    """One entry by its sequence number (to check an anchor written down earlier)."""
+    return session.get(AuditEntry, seq)

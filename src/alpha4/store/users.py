@@ -19,7 +19,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, inser
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .audit import append_audit
+from .audit import append_audit, last_sign_ins
 from .base import Base, UtcDateTime
 from .errors import ConflictError, InvalidChange, NotFound
 from .timeline import BigId
@@ -173,14 +173,16 @@ class UserInfo:
     active: bool
     created_at: dt.datetime
     created_by: str
+    last_sign_in: dt.datetime | None = None  # None: never signed in
 
 
 def list_users(*, session: Session) -> list[UserInfo]:
-    """Every user (deactivated ones too) ordered by username; two queries."""
+    """Every user (deactivated ones too) ordered by username, with their last sign-in; three queries."""
     users = session.execute(select(UserRow).order_by(UserRow.username)).scalars().all()
     roles: dict[int, list[Role]] = {}
     for user_pk, role in session.execute(select(UserRoleRow.user_pk, UserRoleRow.role)):
         roles.setdefault(user_pk, []).append(Role(role))
+    signed_in = last_sign_ins(session=session, usernames=[u.username for u in users])
     return [
         UserInfo(
             username=u.username,
@@ -189,6 +191,7 @@ def list_users(*, session: Session) -> list[UserInfo]:
             active=u.active,
             created_at=u.created_at,
             created_by=u.created_by,
+            last_sign_in=signed_in.get(u.username),
         )
         for u in users
     ]
