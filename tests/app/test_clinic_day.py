@@ -290,3 +290,50 @@ def test_a_cbc_is_entered_by_test_name_in_one_grid(signed_in: Client) -> None:
     assert after.count("731-0") == before + 1
     liver = coordinator.get("/patients/GO-1/labs/panel?panel=liver_function_tests").text
     assert ">ALT</label>" in liver
+
+
+def test_the_summaries_day_is_checked_again_after_any_write_or_a_new_day(client: TestClient) -> None:
+    """The scan that every summary is for today runs once per audit head and day, not per page."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from alpha4.app.clinic_day import bring_to_day
+    from alpha4.store import append_audit
+
+    clinic = client.app.state.clinic  # type: ignore[attr-defined]
+    bring_to_day(clinic)
+    day = clinic.today()
+
+    def stale_rows() -> int:
+        with clinic.db.reading() as session:
+            return int(
+                session.execute(
+                    text("SELECT count(*) FROM patient_summary WHERE as_of <> :d"), {"d": day}
+                ).scalar_one()
+            )
+
+    with clinic.db.writing() as session:  # a row made stale behind the app's back, with no audit entry
+        session.execute(
+            text("UPDATE patient_summary SET as_of = :d WHERE patient_pk = 1"),
+            {"d": day - dt.timedelta(days=1)},
+        )
+    bring_to_day(clinic)
+    assert stale_rows() == 2  # not looked at: nothing was written through the registry since the check
+    with clinic.db.writing() as session:
+        append_audit(
+            session=session, at=clinic.clock(), actor="t", action="user.create", entity="user", entity_id="x"
+        )
+    bring_to_day(clinic)
+    assert stale_rows() == 0  # a new audit entry: checked again, and the stale rows recomputed
+    with clinic.db.writing() as session:
+        session.execute(
+            text("UPDATE patient_summary SET as_of = :d WHERE patient_pk = 1"),
+            {"d": day - dt.timedelta(days=1)},
+        )
+    clinic.summaries_checked = (
+        day - dt.timedelta(days=1),
+        *clinic.summaries_checked[1:],
+    )  # as if checked yesterday
+    bring_to_day(clinic)
+    assert stale_rows() == 0

@@ -24,7 +24,7 @@ from alpha4.store.appointments import (
     check_time,
     move,
 )
-from alpha4.store.audit import AuditEntry
+from alpha4.store.audit import AuditEntry, audit_head
 from alpha4.store.identity import Identity, identity_by_id, search_identities
 from alpha4.store.worklist import (
     SummaryEntry,
@@ -43,14 +43,29 @@ HOLDS_DAYS = 3
 
 
 def bring_to_day(clinic: Clinic) -> dict[str, str]:
-    """Recompute the summaries that are not for today (none, on most requests: one count);
-    returns the patients that cannot be assessed, with the reason."""
+    """Recompute the summaries that are not for today; returns the patients that cannot be
+    assessed, with the reason.
+
+    Checking every summary's day is a scan of the table (a quarter of a second at 100,000 patients),
+    so it runs only when something may have changed since the last check: a new clinic day, or a new
+    audit entry (every write to the registry, from this server or any other process, appends one and
+    writes its patient's summary in the same transaction). On most requests that is one row read.
+    """
     day = clinic.today()
     with clinic.db.reading() as session:
-        if count_not_for_day(session=session, day=day) == 0:
-            return {}
-    with clinic.db.writing() as session:
-        return refresh_for_day(session=session, day=day, computed_at=clinic.clock())
+        seq, _ = audit_head(session=session)
+        known = clinic.summaries_checked
+        if known is not None and known[0] == day and known[1] == seq:
+            return dict(known[2])
+        stale = count_not_for_day(session=session, day=day)
+    unassessable: dict[str, str] = {}
+    if stale:
+        with clinic.db.writing() as session:
+            unassessable = refresh_for_day(session=session, day=day, computed_at=clinic.clock())
+    with clinic.db.reading() as session:
+        seq, _ = audit_head(session=session)  # the refresh itself writes no audit entry
+    clinic.summaries_checked = (day, seq, dict(unassessable))
+    return unassessable
 
 
 def worklist(clinic: Clinic, query: WorklistQuery) -> WorklistPage:

@@ -215,6 +215,9 @@ class Clinic:
         self.clock = clock
         self.today = today
         self.cache = CohortCache()
+        self.summaries_checked: tuple[dt.date, int, dict[str, str]] | None = None
+        """(day, audit head, patients that cannot be assessed) of the last check that every summary is
+        for the clinic's day (:func:`alpha4.app.clinic_day.bring_to_day`)."""
 
     # -- users
     def sign_in(self, username: str, password: str, *, client: str, limits: SignInLimits) -> SignedIn | None:
