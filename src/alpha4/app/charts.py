@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from alpha4.domain import Patient, Serostatus
+from alpha4.domain.months import add_months
 from alpha4.knowledge import label
 from alpha4.knowledge.codes import LAB_CODES, Analyte
 
@@ -64,17 +65,74 @@ def _fmt(v: float) -> str:
     return f"{v:g}"
 
 
+MONTH_STEPS = (1, 2, 3, 6)
+"""Month tick spacing, the first that gives at most :data:`MAX_TIME_TICKS` ticks."""
+MAX_TIME_TICKS = 8
+
+
+def value_ticks(low: float, high: float) -> list[float]:
+    """Round ticks (steps of 1, 2, 2.5 or 5 times a power of ten) covering ``low``..``high``.
+
+    Matplotlib's tick locator (a maintained dependency) picks them; the axis then ends on the last.
+
+    >>> value_ticks(0, 57), value_ticks(0, 1.8)
+    ([0.0, 20.0, 40.0, 60.0], [0.0, 0.5, 1.0, 1.5, 2.0])
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    return [round(float(t), 10) for t in ticks if t >= low - 1e-9 and t <= max(high, ticks[-1])]
+
+
+def month_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
+    """First days of months inside ``first``..``last``, every 1, 2, 3 or 6 months (at most 8 ticks).
+
+    >>> [d.isoformat() for d in month_ticks(dt.date(2025, 11, 20), dt.date(2026, 5, 2))]
+    ['2025-12-01', '2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01']
+    """
+    start = dt.date(first.year, first.month, 1)
+    if start < first:
+        start = add_months(start, 1)
+    for step in MONTH_STEPS:
+        ticks = []
+        day = start
+        while day <= last:
+            ticks.append(day)
+            day = add_months(day, step)
+        if len(ticks) <= MAX_TIME_TICKS:
+            return ticks
+    return []
+
+
+def _month_label(day: dt.date, previous: dt.date | None) -> str:
+    """ "Mar" within a year already named, "Jan 2026" where the year starts or is first shown."""
+    name = day.strftime("%b")
+    return f"{name} {day.year}" if previous is None or previous.year != day.year else name
+
+
 def _date_ticks(ax: _Axes) -> list[str]:
+    """Month ticks for up to about two years shown (labelled "Jan 2026", "Mar"), else year ticks."""
     out = []
+    months = month_ticks(ax.first, ax.last)
+    if months:
+        previous: dt.date | None = None
+        for day in months:
+            x = ax.x(day)
+            out.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{H - BOTTOM}"/>')
+            out.append(
+                f'<text class="tick" x="{x:.1f}" y="{H - 8}" text-anchor="middle">{_month_label(day, previous)}</text>'
+            )
+            previous = day
+        return out
     years = range(ax.first.year, ax.last.year + 1)
-    step = max(1, len(years) // 6)
+    step = max(1, -(-len(years) // MAX_TIME_TICKS))
     for year in years[::step]:
         day = dt.date(year, 1, 1)
         if ax.first <= day <= ax.last:
             x = ax.x(day)
             out.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{H - BOTTOM}"/>')
             out.append(f'<text class="tick" x="{x:.1f}" y="{H - 8}" text-anchor="middle">{year}</text>')
-    if not out:  # less than a year shown: label the ends with their dates
+    if not out:  # a short span with no month start inside it: label the ends with their dates
         for day, anchor in ((ax.first, "start"), (ax.last, "end")):
             out.append(
                 f'<text class="tick" x="{ax.x(day):.1f}" y="{H - 8}" text-anchor="{anchor}">{day}</text>'
@@ -102,7 +160,8 @@ def line_chart(
     if not points:
         return Markup('<p class="muted">No results recorded.</p>')
     top = max([p.value for p in points] + [ln.value for ln in lines] + [b.high for b in bands])
-    ax = _Axes(points[0].day, points[-1].day, ymin, ymax if ymax is not None else top * 1.15 or 1.0)
+    ticks = value_ticks(ymin, ymax if ymax is not None else top * 1.15 or 1.0)
+    ax = _Axes(points[0].day, points[-1].day, ymin, ticks[-1])
     parts = [
         f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
@@ -114,10 +173,10 @@ def line_chart(
             f'<text class="bandtext" x="{W - RIGHT - 4}" y="{y1 + 12:.1f}" text-anchor="end">{escape(b.text)}</text>'
         )
     parts += _date_ticks(ax)
-    for tick in (ax.ymin, (ax.ymin + ax.ymax) / 2, ax.ymax):
+    for tick in ticks:
         y = ax.y(tick)
         parts.append(
-            f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(round(tick, 2))}</text>'
+            f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(tick)}</text>'
         )
     parts.append(f'<line class="axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{H - BOTTOM}"/>')
     parts.append(f'<line class="axis" x1="{LEFT}" x2="{W - RIGHT}" y1="{H - BOTTOM}" y2="{H - BOTTOM}"/>')
