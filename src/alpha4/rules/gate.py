@@ -125,6 +125,7 @@ def checklist_answers(ctx: Context) -> list[Finding]:
                 facts=[label.CHECKLIST_REQUIRED],
             )
         ]
+    answered_on = answers.date or ctx.as_of  # the evidence's date: when the questions were answered
     found: list[Finding] = []
     for question, code in _QUESTION_CODES.items():
         if question == "steroids_past_month" and ctx.patient.indication.disease is not Disease.CROHNS_DISEASE:
@@ -142,7 +143,7 @@ def checklist_answers(ctx: Context) -> list[Finding]:
                 finding(
                     code,
                     f"Screening answer 'yes': {question.replace('_', ' ')}.",
-                    evidence=[derived("checklist", f"{question}=yes", answers.date or ctx.as_of)],
+                    evidence=[derived("checklist", f"{question}=yes", answered_on)],
                     facts=[label.CHECKLIST_REQUIRED],
                 )
             )
@@ -151,7 +152,7 @@ def checklist_answers(ctx: Context) -> list[Finding]:
             finding(
                 "CHECKLIST_AUTHORIZATION_NOT_VERIFIED",
                 "The patient's current authorization could not be verified.",
-                evidence=[derived("checklist", "authorization_verified=no", answers.date or ctx.as_of)],
+                evidence=[derived("checklist", "authorization_verified=no", answered_on)],
                 facts=facts,
             )
         )
