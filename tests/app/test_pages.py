@@ -304,6 +304,11 @@ def test_a_correction_is_a_new_version_with_its_reason_in_the_history(signed_in:
         },
     )
     assert r.status_code == 409  # someone (here: we) changed it since version 1
+    # the form comes back with the edit kept as typed, the current version beside it, who saved it
+    assert 'id="changed-meanwhile"' in r.text and "version 2, saved by coordinator1" in r.text
+    assert 'name="index"' in r.text and 'value="1.8"' in r.text and "stale edit" in r.text
+    assert re.search(r'<tr class="changed"><th>[^<]*</th><td>1.7</td><td>yours: 1.8</td></tr>', r.text)
+    assert 'name="version" value="2"' in r.text  # saving again is a deliberate write over version 2
     r = c.post(
         url, data={"csrf_token": token, "version": "2", "action": "retract", "reason": "wrong patient"}
     )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from alpha4.store import ConflictError
 from alpha4.store.users import Role
 
 from .deps import ClinicDep, render, require
@@ -23,7 +24,7 @@ from .forms import (
     values_from_payload,
 )
 from .security import CurrentUser
-from .services import RecordRejected, unique_ids
+from .services import Clinic, RecordRejected, unique_ids
 
 router = APIRouter(include_in_schema=False)
 
@@ -143,6 +144,8 @@ def _add_routes(kf: KindForm) -> None:
                     )
             except RecordRejected as error:
                 errors = {p.field: p.message for p in error.problems}
+            except ConflictError:
+                return _changed_meanwhile(request, clinic, kf, patient_id, record_id, data)
         if errors:
             return render(
                 request,
@@ -243,3 +246,28 @@ async def correct_demographics(
     if errors:
         return _demographics_page(request, patient_id, version, data, errors, 422)
     return RedirectResponse(f"/patients/{patient_id}/records/patient/{patient_id}/history", status_code=303)
+
+
+def _changed_meanwhile(
+    request: Request, clinic: Clinic, kf: KindForm, patient_id: str, record_id: str, data: dict[str, str]
+) -> Response:
+    """Someone saved this record after the form was opened: show the form again with the user's edit
+    kept as typed, the version now current beside it, and who saved it when (409). Saving again writes
+    over that version on purpose (the form now carries its number)."""
+    current = clinic.history(patient_id, kf.kind, record_id)[-1]
+    return render(
+        request,
+        "correct.html",
+        {
+            "patient_id": patient_id,
+            "form": kf,
+            "record_id": record_id,
+            "version": current.version,
+            "retracted": current.retracted,
+            "values": data,
+            "errors": {},
+            "meanwhile": current,
+            "meanwhile_values": values_from_payload(current.payload),
+        },
+        status_code=409,
+    )
