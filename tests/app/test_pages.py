@@ -291,6 +291,9 @@ def test_a_correction_is_a_new_version_with_its_reason_in_the_history(signed_in:
     history = c.get(f"/patients/GO-1/records/jcv_results/{rid}/history").text
     assert "v2" in history and "v1" in history and "transcription error: 1.7 not 0.7" in history
     assert "superseded" in history and "coordinator1" in history
+    # v2 marks what it changed against v1 (the index), and nothing else
+    assert re.search(r'<span class="kv changed" title="changed in this version"><b>index</b> 1.7</span>', history)
+    assert "changed: index" in history and history.count('class="kv changed"') == 1
     r = c.post(
         url,
         data={

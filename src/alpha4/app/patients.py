@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -93,6 +94,10 @@ def record_history_page(
 ) -> Response:
     versions = clinic.history(patient_id, kind, record_id)
     form = DEMOGRAPHICS_FORM if kind == "patient" else ENTRY_FORMS.get(kind)
+    changed = {
+        later.version: changed_fields(earlier.payload, later.payload)
+        for earlier, later in itertools.pairwise(versions)
+    }
     return render(
         request,
         "history.html",
@@ -102,6 +107,7 @@ def record_history_page(
             "record_id": record_id,
             "versions": list(reversed(versions)),
             "reasons": clinic.change_reasons(patient_id, kind, record_id),
+            "changed": changed,
             "form": form,
         },
     )
@@ -129,3 +135,12 @@ def pml_sheet(
             "pml_findings": [f for f in a.findings if f.category == "pml"],
         },
     )
+
+
+def changed_fields(before: dict[str, object], after: dict[str, object]) -> frozenset[str]:
+    """The fields whose value differs between two versions of a record (shown highlighted).
+
+    >>> sorted(changed_fields({"value": 0.7, "unit": "x"}, {"value": 1.7, "unit": "x", "note": "n"}))
+    ['note', 'value']
+    """
+    return frozenset(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
