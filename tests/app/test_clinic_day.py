@@ -156,7 +156,7 @@ def test_a_booking_is_moved_and_csv_import_books_line_by_line(signed_in: Client)
     )
     r = coordinator.post("/bookings/import", data={"csrf_token": token, "text": text})
     assert r.status_code == 422
-    assert "2 booked, 2 lines not booked" in r.text
+    assert "2 booked, 2 not booked" in r.text
     assert "Line 4:" in r.text and "Line 5: Enter the date as year-month-day" in r.text
     again = coordinator.post(
         "/bookings/import", data={"csrf_token": token, "text": text.replace("11:00", "11:30")}
@@ -337,3 +337,68 @@ def test_the_summaries_day_is_checked_again_after_any_write_or_a_new_day(client:
     )  # as if checked yesterday
     bring_to_day(clinic)
     assert stale_rows() == 0
+
+
+def test_fhir_appointments_from_the_ehr_are_booked_each_on_its_own(signed_in: Client) -> None:
+    import json
+
+    coordinator = signed_in(Role.COORDINATOR)
+    token = csrf_of(coordinator, "/bookings/import")
+    _, _, mrn = named("GO-2")
+    day = TODAY.isoformat()
+
+    def appointment(
+        rid: str, start: str, actor: dict[str, object], status: str = "booked"
+    ) -> dict[str, object]:
+        return {
+            "resourceType": "Appointment",
+            "id": rid,
+            "status": status,
+            "start": start,
+            "end": start.replace("T08", "T10").replace("T09", "T11"),
+            "participant": [
+                {"actor": actor, "status": "accepted"},
+                {"actor": {"reference": "Location/chair-4", "display": "Chair 4"}, "status": "accepted"},
+            ],
+        }
+
+    mr = {
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]},
+        "value": mrn,
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [
+            {"resource": appointment("ap-1", f"{day}T08:30:00+00:00", {"reference": "Patient/GO-1"})},
+            {"resource": appointment("ap-2", f"{day}T09:15:00+00:00", {"type": "Patient", "identifier": mr})},
+            {
+                "resource": appointment(
+                    "ap-3", f"{day}T09:45:00+00:00", {"reference": "Patient/GO-1"}, "cancelled"
+                )
+            },
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": "o1",
+                    "status": "final",
+                    "code": {"text": "x"},
+                }
+            },
+            {"resource": {"resourceType": "Appointment", "id": "ap-5", "participant": []}},
+        ],
+    }
+    r = coordinator.post("/bookings/import", data={"csrf_token": token, "text": json.dumps(bundle)})
+    assert r.status_code == 422 and "2 booked, 3 not booked" in r.text
+    assert "entry[2]: Appointment ap-3 is cancelled: not booked" in r.text
+    assert "entry[3]: Observation is not an Appointment" in r.text
+    assert "entry[4]: not a valid FHIR R4 Appointment" in r.text
+    today = coordinator.get("/today").text
+    assert re.findall(r'<tr data-patient="([^"]+)"', today) == ["GO-1", "GO-2"]
+    assert "08:30" in today and "09:15" in today and "Chair 4" in today
+    bundle["entry"][0]["resource"]["start"] = f"{day}T08:45:00+00:00"  # type: ignore[index]
+    again = coordinator.post("/bookings/import", data={"csrf_token": token, "text": json.dumps(bundle)})
+    assert "2 booked" in again.text
+    today = coordinator.get("/today").text
+    assert re.findall(r'<tr data-patient="([^"]+)"', today) == ["GO-1", "GO-2"]  # moved, not booked twice
+    assert "08:45" in today and "08:30" not in today

@@ -8,6 +8,7 @@ cohort. The summaries are brought to the clinic's day first (usually a no-op cou
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,7 +259,7 @@ def patient_bookings(clinic: Clinic, patient_id: str) -> list[Appointment]:
 
 @dataclass(frozen=True, slots=True)
 class ImportLine:
-    line: int
+    line: int | str  # a CSV line number, or a FHIR entry's position (entry[3])
     message: str
 
 
@@ -304,6 +305,52 @@ def import_bookings_csv(clinic: Clinic, text: str, *, actor: str) -> tuple[int, 
         except Exception as error:  # one bad line is reported, the rest are booked
             problems.append(ImportLine(n, _words(error)))
     return booked, problems
+
+
+def import_bookings_fhir(
+    clinic: Clinic, text: str, zone: zoneinfo.ZoneInfo, *, actor: str
+) -> tuple[int, list[ImportLine]]:
+    """Book from FHIR R4 Appointments (a Bundle or one resource), each on its own, problems by position.
+
+    The start instant becomes the clinic's local day and time (``ALPHA4_WEB_TIME_ZONE``); a re-import
+    of the same Appointment moves its booking (external id ``fhir:Appointment/<id>``).
+    """
+    from alpha4.domain.json_text import JsonRefused, strict_loads
+    from alpha4.interop.fhir_appointments import read_appointments
+
+    try:
+        data = strict_loads(text)
+    except (ValueError, JsonRefused, RecursionError) as error:
+        return 0, [ImportLine(1, f"The file is not readable JSON: {error}")]
+    bookings, unread = read_appointments(data, zone)
+    problems = [ImportLine(p.position, p.message) for p in unread]
+    booked = 0
+    for b in bookings:
+        try:
+            pid = (
+                b.patient_id
+                if b.patient_id and identity_by_id_exists(clinic, b.patient_id)
+                else _by_mrn(clinic, b.mrn or "")
+            )
+            make_booking(
+                clinic,
+                pid,
+                b.day,
+                b.time,
+                b.chair,
+                actor=actor,
+                source=AppointmentSource.FHIR,
+                external_id=b.external_id,
+            )
+            booked += 1
+        except Exception as error:  # one bad Appointment is reported, the rest are booked
+            problems.append(ImportLine(b.position, _words(error)))
+    return booked, problems
+
+
+def identity_by_id_exists(clinic: Clinic, patient_id: str) -> bool:
+    with clinic.db.reading() as session:
+        return identity_by_id(session=session, patient_id=patient_id) is not None
 
 
 def _by_mrn(clinic: Clinic, mrn: str) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from alpha4.store import ConflictError, InvalidChange, NotFound
 
 from . import clinic_day
-from .deps import ClinicDep, render, require
+from .deps import ClinicDep, WebDep, render, require
 from .security import CurrentUser, Permission
 
 router = APIRouter(include_in_schema=False)
@@ -185,9 +185,11 @@ def import_page(
 async def import_bookings(
     request: Request,
     clinic: ClinicDep,
+    web: WebDep,
     user: Annotated[CurrentUser, Depends(require(Permission.MANAGE_BOOKINGS))],
 ) -> Response:
-    """Book from a CSV file (or pasted text): each line on its own, problems by line number."""
+    """Book from a CSV file, or a FHIR R4 Bundle of Appointments (JSON), or pasted text: each line or
+    Appointment on its own, problems by line number or entry."""
     form = await request.form()
     upload = form.get("file")
     text = ""
@@ -203,7 +205,10 @@ async def import_bookings(
         text = raw.decode("utf-8-sig", errors="replace")
     if not text.strip():
         text = str(form.get("text", ""))
-    booked, problems = clinic_day.import_bookings_csv(clinic, text, actor=user.username)
+    if text.lstrip().startswith("{"):  # JSON: FHIR Appointments from the EHR's scheduling module
+        booked, problems = clinic_day.import_bookings_fhir(clinic, text, web.zone(), actor=user.username)
+    else:
+        booked, problems = clinic_day.import_bookings_csv(clinic, text, actor=user.username)
     return render(
         request,
         "bookings_import.html",
