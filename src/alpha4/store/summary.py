@@ -174,6 +174,8 @@ Index(
     _S.soonest_due,
 )
 Index("ix_patient_summary_profile_next_infusion", _S.profile, _S.next_infusion)
+Index("ix_patient_summary_day_counts", _S.profile, _S.as_of, _S.on_worklist, _S.gate)
+"""The worklist's counts (by gate; patients with something to do) read from this index alone."""
 COLUMNS: tuple[str, ...] = tuple(c.name for c in _S.__table__.columns)
 SUMMARY_TABLE = cast(Table, _S.__table__)
 """The table itself, for Core statements (a declarative class's ``__table__`` is typed as any FROM clause)."""
