@@ -329,7 +329,8 @@ def import_bookings_fhir(
         try:
             pid = (
                 b.patient_id
-                if b.patient_id and identity_by_id_exists(clinic, b.patient_id)
+                if b.patient_id
+                and _in_registry(clinic, b.patient_id)  # an EHR id may not be alpha4's: then the MRN
                 else _by_mrn(clinic, b.mrn or "")
             )
             make_booking(
@@ -348,7 +349,7 @@ def import_bookings_fhir(
     return booked, problems
 
 
-def identity_by_id_exists(clinic: Clinic, patient_id: str) -> bool:
+def _in_registry(clinic: Clinic, patient_id: str) -> bool:
     with clinic.db.reading() as session:
         return identity_by_id(session=session, patient_id=patient_id) is not None
 
